@@ -1,0 +1,360 @@
+// Commands of the mintkiosk CLI: demo, import, sessions, find, checkin, export.
+#include "client_cli.h"
+
+#include <cstdio>
+#include <map>
+
+#include "platform/paths.h"
+#include "sync/common/cli_args.h"
+#include "sync/common/time_zone.h"
+#include "sync/store/attendance_export.h"
+#include "sync/store/demo_data.h"
+#include "sync/store/registration_import.h"
+#include "sync/store/store.h"
+
+#ifndef MK_VERSION
+#define MK_VERSION "0.0.0"
+#endif
+
+namespace mk::client {
+namespace {
+
+constexpr const char* kUsage = R"(mintkiosk: check-in kiosk for STEM teacher professional-development centres.
+
+Usage: mintkiosk [--data DIR] COMMAND [OPTIONS]
+
+Commands:
+  demo                          seed the demo centre (courses, sessions this week, 2 000 teachers)
+  import registrations FILE     import registrations from a CSV spreadsheet
+  sessions [--today]            list sessions: ID, start, end, course title, room
+  find TEXT                     find people by name: ID, name, school
+  checkin --session ID --person ID
+                                check a person in (again is fine: one record)
+  export attendance [--session ID]
+                                attendance as CSV for Excel (UTF-8 with BOM, ';')
+
+Options:
+  --data DIR    the device's data directory (default: $XDG_DATA_HOME/mintkiosk)
+  --help        help for mintkiosk or for a command
+  --version     print the version
+
+Exit status: 0 success, 1 the command failed (see the message), 2 the command line is wrong.
+)";
+
+const std::map<std::string, std::string> kCommandHelp = {
+    {"demo", R"(Usage: mintkiosk [--data DIR] demo [--teachers N] [--seed N]
+
+Seeds the demo centre "MINT-Fortbildungszentrum Nordhessen": partners, 40 courses across the
+target groups, sessions Monday to Friday of this week (several today, one running now),
+teachers with European names, enrolments, and attendance of sessions already over.
+The same seed gives the same people and ids. Running it again changes nothing.
+  --teachers N   how many teachers (default 2000)
+  --seed N       the generator's seed (default 20261127)
+)"},
+    {"import", R"(Usage: mintkiosk [--data DIR] import registrations FILE [--centre ID]
+
+Imports a spreadsheet saved as CSV: one row per person and session. A header row names the
+columns, in English or German, in any order:
+  first_name/Vorname, last_name/Nachname, school/Schule, email/E-Mail (optional),
+  subjects/Fächer (optional), course/Kurs (code or title), course_code/Kursnummer,
+  course_title/Kurstitel, start/Beginn, end/Ende, room/Raum (optional),
+  date/Datum (optional: then Beginn/Ende may be times), consent/Einwilligung (optional).
+Separator ; , or tab; UTF-8 (with or without BOM) or Windows-1252; dates like
+2026-11-27T09:00 or 27.11.2026 09:00 in the centre's time zone.
+Either every row is imported or none: errors name file, line and column. Importing the same
+file twice changes nothing.
+  --centre ID   the centre to import into (default: this device's centre)
+)"},
+    {"sessions", R"(Usage: mintkiosk [--data DIR] sessions [--today]
+
+Prints one session per line: ID<TAB>start<TAB>end<TAB>course title<TAB>room, ordered by start.
+Times are ISO 8601 in the centre's time zone (2026-11-27T09:00:00+01:00).
+  --today   only sessions of today (in the centre's time zone)
+)"},
+    {"find", R"(Usage: mintkiosk [--data DIR] find TEXT [--limit N] [--session ID]
+
+Prints matching people, best first: ID<TAB>display name<TAB>school. Every word of TEXT must
+start a word of the name; case, accents and umlauts do not matter (mül finds Müller, Mueller
+and Muller). At least 2 letters.
+  --limit N      at most N people (default 20)
+  --session ID   people enrolled in this session first
+)"},
+    {"checkin", R"(Usage: mintkiosk [--data DIR] checkin --session ID (--person ID | --code CODE) [--method M]
+
+Checks a person in to a session and prints the confirmation. The record is on disk (it
+survives a crash or power loss) before this command reports success. Checking in the same
+person again is not an error and keeps the one record. People not enrolled are enrolled.
+  --session ID   the session
+  --person ID    the person
+  --code CODE    the person's participant code (badge or QR code) instead of --person
+  --method M     kiosk_search, code, walk_in, trainer or admin (default admin)
+)"},
+    {"export", R"(Usage: mintkiosk [--data DIR] export attendance [--session ID] [--german]
+
+Writes attendance as CSV to standard output: UTF-8 with BOM, ';' separated, CRLF, so German
+Excel opens it as it is. One row per enrolled person and session.
+  --session ID   only this session
+  --german       German column headers
+)"},
+};
+
+struct Context {
+  std::string data_dir;
+  std::ostream& out;
+  std::ostream& err;
+};
+
+int Fail(std::ostream& err, const Status& s) {
+  err << "mintkiosk: " << s.message() << "\n";
+  return 1;
+}
+
+int Usage(std::ostream& err, const std::string& message, const std::string& command) {
+  err << "mintkiosk: " << message << "\n";
+  err << "Try 'mintkiosk " << (command.empty() ? "" : command + " ") << "--help'.\n";
+  return 2;
+}
+
+Result<std::unique_ptr<store::Store>> OpenStore(const Context& ctx) {
+  MK_RETURN_IF_ERROR(platform::EnsureDirectory(ctx.data_dir));
+  return store::Store::Open(platform::JoinPath(ctx.data_dir, "mintkiosk.db"), SystemClock::Instance());
+}
+
+Result<TimeZone> CentreZone(const store::Centre& centre) {
+  auto tz = TimeZone::Load(centre.time_zone, platform::ZoneInfoDir());
+  if (!tz.ok()) return tz.status().WithContext("the time zone of centre '" + centre.name + "'");
+  return tz;
+}
+
+std::string DisplayName(const std::string& first, const std::string& last) { return first + " " + last; }
+
+int CmdDemo(const Context& ctx, const cli::Args& args) {
+  store::DemoOptions opt;
+  if (auto t = args.Get("teachers")) {
+    char* end = nullptr;
+    long n = std::strtol(t->c_str(), &end, 10);
+    if (t->empty() || *end != 0 || n < 0 || n > 1000000) return Usage(ctx.err, "--teachers takes a number from 0 to 1000000", "demo");
+    opt.teachers = static_cast<int>(n);
+  }
+  if (auto s = args.Get("seed")) {
+    char* end = nullptr;
+    unsigned long long n = std::strtoull(s->c_str(), &end, 10);
+    if (*end != 0 || s->empty()) return Usage(ctx.err, "--seed takes a whole number", "demo");
+    opt.seed = n;
+  }
+  auto tz = TimeZone::Load(store::DemoTimeZoneName(), platform::ZoneInfoDir());
+  if (!tz.ok()) return Fail(ctx.err, tz.status());
+  opt.time_zone = *tz;
+  opt.now_ms = SystemClock::Instance()->NowMs();
+  auto st = OpenStore(ctx);
+  if (!st.ok()) return Fail(ctx.err, st.status());
+  auto summary = store::SeedDemo(**st, opt);
+  if (!summary.ok()) return Fail(ctx.err, summary.status());
+  if (summary->already_present) {
+    ctx.out << "The demo centre is already in " << ctx.data_dir << "; nothing changed.\n";
+    return 0;
+  }
+  ctx.out << "Seeded the demo centre " << summary->centre_id << " in " << ctx.data_dir << ":\n"
+          << "  " << summary->courses << " courses, " << summary->sessions << " sessions this week ("
+          << summary->sessions_today << " today), " << summary->people << " people, " << summary->enrolments
+          << " enrolments, " << summary->partners << " partners\n";
+  return 0;
+}
+
+int CmdImport(const Context& ctx, const cli::Args& args) {
+  if (args.words.size() < 2 || args.words[1] != "registrations") {
+    return Usage(ctx.err, "what to import? 'import registrations FILE'", "import");
+  }
+  if (args.words.size() != 3) return Usage(ctx.err, "'import registrations' takes exactly one FILE", "import");
+  auto st = OpenStore(ctx);
+  if (!st.ok()) return Fail(ctx.err, st.status());
+  store::Store& s = **st;
+  Result<store::Centre> centre = args.Get("centre") ? s.GetCentre(*args.Get("centre")) : s.HomeCentre();
+  if (!centre.ok()) return Fail(ctx.err, centre.status());
+  auto tz = CentreZone(*centre);
+  if (!tz.ok()) return Fail(ctx.err, tz.status());
+  store::ImportOptions opt;
+  opt.centre_id = centre->id;
+  opt.time_zone = *tz;
+  auto summary = store::ImportRegistrationsFile(s, args.words[2], opt);
+  if (!summary.ok()) return Fail(ctx.err, summary.status());
+  ctx.out << "Imported " << summary->rows << " registrations from " << args.words[2] << " ("
+          << SourceEncodingName(summary->encoding) << ", separator '"
+          << (summary->separator == '\t' ? std::string("tab") : std::string(1, summary->separator)) << "'):\n"
+          << "  " << summary->people_created << " new people, " << summary->people_matched << " rows of people already known, "
+          << summary->courses_created << " new courses, " << summary->sessions_created << " new sessions, "
+          << summary->enrolments_created << " new enrolments\n";
+  for (const auto& c : summary->ignored_columns) ctx.err << "mintkiosk: note: column '" << c << "' was ignored\n";
+  return 0;
+}
+
+int CmdSessions(const Context& ctx, const cli::Args& args) {
+  if (args.words.size() != 1) return Usage(ctx.err, "'sessions' takes no words", "sessions");
+  auto st = OpenStore(ctx);
+  if (!st.ok()) return Fail(ctx.err, st.status());
+  store::Store& s = **st;
+  auto centre = s.HomeCentre();
+  if (!centre.ok()) return Fail(ctx.err, centre.status());
+  auto tz = CentreZone(*centre);
+  if (!tz.ok()) return Fail(ctx.err, tz.status());
+  int64_t from = INT64_MIN / 2;
+  int64_t to = INT64_MAX / 2;
+  if (args.Has("today")) {
+    const CivilTime now = tz->ToCivil(s.clock().NowMs() / 1000);
+    const int64_t days = DaysFromCivil(now.year, now.month, now.day);
+    CivilTime start{now.year, now.month, now.day, 0, 0, 0};
+    CivilTime next{};
+    CivilFromDays(days + 1, &next.year, &next.month, &next.day);
+    from = tz->FromCivil(start) * 1000;
+    to = tz->FromCivil(next) * 1000;
+  }
+  auto sessions = s.ListSessions(centre->id, from, to);
+  if (!sessions.ok()) return Fail(ctx.err, sessions.status());
+  for (const auto& v : *sessions) {
+    ctx.out << v.session.id << '\t' << tz->FormatIso(v.session.starts_at / 1000) << '\t'
+            << tz->FormatIso(v.session.ends_at / 1000) << '\t' << v.course_title << '\t' << v.session.room << '\n';
+  }
+  return 0;
+}
+
+int CmdFind(const Context& ctx, const cli::Args& args) {
+  if (args.words.size() < 2) return Usage(ctx.err, "find what? 'find TEXT'", "find");
+  std::string text;
+  for (size_t i = 1; i < args.words.size(); ++i) text += (i > 1 ? " " : "") + args.words[i];
+  store::SearchOptions opt;
+  if (auto l = args.Get("limit")) {
+    char* end = nullptr;
+    long n = std::strtol(l->c_str(), &end, 10);
+    if (l->empty() || *end != 0 || n < 1 || n > 1000) return Usage(ctx.err, "--limit takes a number from 1 to 1000", "find");
+    opt.limit = static_cast<size_t>(n);
+  }
+  if (auto sid = args.Get("session")) opt.boost_session_id = *sid;
+  auto st = OpenStore(ctx);
+  if (!st.ok()) return Fail(ctx.err, st.status());
+  auto centre = (*st)->HomeCentre();
+  if (!centre.ok()) return Fail(ctx.err, centre.status());
+  opt.centre_id = centre->id;
+  auto hits = (*st)->Search(text, opt);
+  if (!hits.ok()) return Fail(ctx.err, hits.status());
+  for (const auto& h : *hits) ctx.out << h.id << '\t' << DisplayName(h.first_name, h.last_name) << '\t' << h.school << '\n';
+  return 0;
+}
+
+int CmdCheckin(const Context& ctx, const cli::Args& args) {
+  if (args.words.size() != 1) return Usage(ctx.err, "'checkin' takes options only", "checkin");
+  auto session_id = args.Get("session");
+  auto person_id = args.Get("person");
+  auto code = args.Get("code");
+  if (!session_id) return Usage(ctx.err, "--session ID is required", "checkin");
+  if (!person_id == !code) return Usage(ctx.err, "give either --person ID or --code CODE", "checkin");
+  store::CheckInRequest req;
+  req.session_id = *session_id;
+  req.method = store::CheckInMethod::kAdmin;
+  if (auto m = args.Get("method")) {
+    auto parsed = store::ParseCheckInMethod(*m);
+    if (!parsed) return Usage(ctx.err, "--method must be kiosk_search, code, walk_in, trainer or admin", "checkin");
+    req.method = *parsed;
+  }
+  auto st = OpenStore(ctx);
+  if (!st.ok()) return Fail(ctx.err, st.status());
+  store::Store& s = **st;
+  auto centre = s.HomeCentre();
+  if (!centre.ok()) return Fail(ctx.err, centre.status());
+  if (code) {
+    auto person = s.FindByParticipantCode(centre->id, *code);
+    if (!person.ok()) return Fail(ctx.err, person.status());
+    if (!*person) return Fail(ctx.err, NotFound("no participant has the code '" + *code + "'"));
+    req.person_id = (*person)->id;
+  } else {
+    req.person_id = *person_id;
+  }
+  auto tz = CentreZone(*centre);
+  if (!tz.ok()) return Fail(ctx.err, tz.status());
+  auto result = s.CheckIn(req);
+  if (!result.ok()) return Fail(ctx.err, result.status());
+  auto person = s.GetPerson(req.person_id);
+  auto session = s.GetSession(req.session_id);
+  if (!person.ok()) return Fail(ctx.err, person.status());
+  if (!session.ok()) return Fail(ctx.err, session.status());
+  const CivilTime at = tz->ToCivil(result->attendance.checked_in_at.value_or(0) / 1000);
+  char time[16];
+  std::snprintf(time, sizeof time, "%02d:%02d", at.hour, at.minute);
+  ctx.out << (result->already_checked_in ? "Already checked in: " : "Checked in: ")
+          << DisplayName(person->first_name, person->last_name) << " - " << session->course_title;
+  if (!session->session.room.empty()) ctx.out << ", " << session->session.room;
+  ctx.out << " - at " << time << " (" << store::ToCode(result->attendance.status) << ")\n";
+  return 0;
+}
+
+int CmdExport(const Context& ctx, const cli::Args& args) {
+  if (args.words.size() != 2 || args.words[1] != "attendance") {
+    return Usage(ctx.err, "what to export? 'export attendance'", "export");
+  }
+  auto st = OpenStore(ctx);
+  if (!st.ok()) return Fail(ctx.err, st.status());
+  auto centre = (*st)->HomeCentre();
+  if (!centre.ok()) return Fail(ctx.err, centre.status());
+  auto tz = CentreZone(*centre);
+  if (!tz.ok()) return Fail(ctx.err, tz.status());
+  store::ExportOptions opt;
+  opt.centre_id = centre->id;
+  opt.session_id = args.Get("session").value_or("");
+  opt.time_zone = *tz;
+  opt.german_headers = args.Has("german");
+  Status s = store::ExportAttendanceCsv(**st, opt, ctx.out);
+  if (!s.ok()) return Fail(ctx.err, s);
+  return 0;
+}
+
+struct Command {
+  int (*run)(const Context&, const cli::Args&);
+  std::set<std::string> options;
+};
+
+const std::map<std::string, Command>& Commands() {
+  static const std::map<std::string, Command> kCommands = {
+      {"demo", {CmdDemo, {"teachers", "seed"}}},
+      {"import", {CmdImport, {"centre"}}},
+      {"sessions", {CmdSessions, {"today"}}},
+      {"find", {CmdFind, {"limit", "session"}}},
+      {"checkin", {CmdCheckin, {"session", "person", "code", "method"}}},
+      {"export", {CmdExport, {"session", "german"}}},
+  };
+  return kCommands;
+}
+
+}  // namespace
+
+int RunClientCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
+  const std::set<std::string> value_options = {"data", "teachers", "seed", "centre", "limit", "session",
+                                               "person", "code", "method"};
+  const std::set<std::string> flag_options = {"help", "version", "today", "german"};
+  auto args = cli::Parse(argv, value_options, flag_options);
+  const std::string command = (args.ok() && !args->words.empty()) ? args->words[0] : "";
+  if (!args.ok()) return Usage(err, args.status().message(), command);
+  if (args->Has("version")) {
+    out << "mintkiosk " << MK_VERSION << "\n";
+    return 0;
+  }
+  if (command.empty()) {
+    if (args->Has("help")) {
+      out << kUsage;
+      return 0;
+    }
+    err << kUsage;
+    return 2;
+  }
+  auto it = Commands().find(command);
+  if (it == Commands().end()) return Usage(err, "unknown command '" + command + "'", "");
+  if (args->Has("help")) {
+    out << kCommandHelp.at(command);
+    return 0;
+  }
+  std::set<std::string> allowed = it->second.options;
+  allowed.insert("data");
+  if (Status s = cli::OnlyOptions(*args, command, allowed); !s.ok()) return Usage(err, s.message(), command);
+  Context ctx{args->Get("data").value_or(platform::DefaultDataDir()), out, err};
+  return it->second.run(ctx, *args);
+}
+
+}  // namespace mk::client

@@ -1,0 +1,11 @@
+# Every third-party dependency comes from a Debian package; nothing is downloaded.
+find_package(PkgConfig REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(CURL REQUIRED)
+find_package(nlohmann_json 3 REQUIRED CONFIG)
+find_package(Threads REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+if(MK_BUILD_TESTS)
+  find_package(Catch2 2 REQUIRED CONFIG)
+endif()

@@ -1,0 +1,28 @@
+#!/bin/sh
+# The main job: installs dependencies, builds, and runs the demo on a fresh local store.
+set -eu
+cd "$(dirname "$0")/.."
+sh packaging/install-deps.sh
+sh packaging/build.sh
+DATA="${MK_DEMO_DATA:-$(pwd)/build/demo-data}"
+BIN=build/bin/mintkiosk
+echo
+echo "== Seeding the demo centre into $DATA"
+"$BIN" --data "$DATA" demo
+echo
+echo "== Sessions today"
+"$BIN" --data "$DATA" sessions --today
+SESSION=$("$BIN" --data "$DATA" sessions --today | head -n 1 | cut -f 1)
+echo
+echo "== Finding 'mül' (Müller, Mueller and Muller alike)"
+"$BIN" --data "$DATA" find mül --limit 5
+PERSON=$("$BIN" --data "$DATA" find mül --limit 1 | cut -f 1)
+echo
+echo "== Checking in, twice (the second time changes nothing)"
+"$BIN" --data "$DATA" checkin --session "$SESSION" --person "$PERSON"
+"$BIN" --data "$DATA" checkin --session "$SESSION" --person "$PERSON"
+echo
+echo "== Attendance of that session as CSV for Excel (first lines)"
+"$BIN" --data "$DATA" export attendance --session "$SESSION" | head -n 4
+echo
+echo "The demo store is in $DATA; try: $BIN --data $DATA --help"
