@@ -4,8 +4,14 @@ set -eu
 cd "$(dirname "$0")/.."
 sh packaging/install-deps.sh
 sh packaging/build.sh
-DATA="${MK_DEMO_DATA:-$(pwd)/build/demo-data}"
 BIN=build/bin/mintkiosk
+if [ -n "${MK_DEMO_DATA:-}" ]; then
+  DATA="$MK_DEMO_DATA"
+else
+  # The demo's sessions are laid around the current time: start from a fresh store every run.
+  DATA="$(pwd)/build/demo-data"
+  rm -rf "$DATA"
+fi
 echo
 echo "== Seeding the demo centre into $DATA"
 "$BIN" --data "$DATA" demo

@@ -242,7 +242,7 @@ Result<DemoSummary> SeedDemo(Store& store, const DemoOptions& options) {
           session.ends_at = session.starts_at + int64_t{kSlotHours[slot]} * 3600 * 1000;
           if (course_index == 0 && k == 0) {
             // One session runs right now, whatever the time of day, so the demo can check in.
-            session.starts_at = (options.now_ms / (30 * 60 * 1000)) * (30 * 60 * 1000) - 30 * 60 * 1000;
+            session.starts_at = (options.now_ms / (15 * 60 * 1000)) * (15 * 60 * 1000);
             session.ends_at = session.starts_at + 3 * 3600 * 1000;
           }
           session.room = rooms[static_cast<size_t>(course_index) % rooms.size()];
