@@ -7,19 +7,9 @@
 #include "sync/store/attendance_export.h"
 
 using namespace mk;
+using mk::test::Count;
 using store::AttendanceStatus;
 using store::CheckInMethod;
-
-namespace {
-
-int64_t Count(store::Database& db, const std::string& sql) {
-  auto st = db.Prepare(sql);
-  REQUIRE(st.ok());
-  REQUIRE(*st->Step());
-  return st->ColumnInt(0);
-}
-
-}  // namespace
 
 TEST_CASE("Checking in twice records one attendance", "[store][attendance]") {
   test::StoreFixture f;

@@ -5,15 +5,9 @@
 #include "sync/store/demo_data.h"
 
 using namespace mk;
+using mk::test::Count;
 
 namespace {
-
-int64_t Count(store::Database& db, const std::string& sql) {
-  auto st = db.Prepare(sql);
-  REQUIRE(st.ok());
-  REQUIRE(*st->Step());
-  return st->ColumnInt(0);
-}
 
 std::string PeopleDump(store::Store& s) {
   auto st = s.db().Prepare("SELECT id, first_name, last_name, school, participant_code FROM people ORDER BY id");

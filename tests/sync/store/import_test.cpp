@@ -5,15 +5,9 @@
 #include "sync/store/registration_import.h"
 
 using namespace mk;
+using mk::test::Count;
 
 namespace {
-
-int64_t Count(store::Database& db, const std::string& sql) {
-  auto st = db.Prepare(sql);
-  REQUIRE(st.ok());
-  REQUIRE(*st->Step());
-  return st->ColumnInt(0);
-}
 
 Result<store::ImportSummary> Import(test::StoreFixture& f, const std::string& bytes, const std::string& label = "anmeldungen.csv") {
   store::ImportOptions opt;

@@ -6,6 +6,7 @@
 
 using namespace mk;
 using namespace mk::store;
+using mk::test::Count;
 
 namespace {
 
@@ -13,15 +14,6 @@ Database OpenDb(const std::string& path) {
   auto db = Database::Open(path);
   REQUIRE(db.ok());
   return std::move(db).value();
-}
-
-int64_t Count(Database& db, const std::string& sql) {
-  auto st = db.Prepare(sql);
-  REQUIRE(st.ok());
-  auto row = st->Step();
-  REQUIRE(row.ok());
-  REQUIRE(*row);
-  return st->ColumnInt(0);
 }
 
 // Rows a version-1 database would hold: a centre, a course, a session and two people.

@@ -13,6 +13,15 @@ TimeZone Berlin() {
   return *tz;
 }
 
+int64_t Count(store::Database& db, const std::string& sql) {
+  auto st = db.Prepare(sql);
+  REQUIRE(st.ok());
+  auto row = st->Step();
+  REQUIRE(row.ok());
+  REQUIRE(*row);
+  return st->ColumnInt(0);
+}
+
 StoreFixture::StoreFixture() {
   auto opened = store::Store::Open(db_path(), &clock);
   REQUIRE(opened.ok());

@@ -17,6 +17,9 @@ inline constexpr int64_t kFixtureNowMs = 1'795'766'400'000;
 
 TimeZone Berlin();
 
+// The single integer a query returns (count(*) and the like).
+int64_t Count(store::Database& db, const std::string& sql);
+
 struct StoreFixture {
   StoreFixture();
   TempDir dir;
