@@ -46,7 +46,17 @@ Result<bool> InsertEnrolment(WriteContext& ctx, const std::string& session_id, c
 Result<CheckInResult> Store::CheckIn(const CheckInRequest& request) {
   CheckInResult result;
   Status s = Write([&](WriteContext& ctx) -> Status {
-    MK_ASSIGN_OR_RETURN(SessionView session, GetSession(request.session_id));
+    MK_ASSIGN_OR_RETURN(result, CheckInWithin(ctx, request));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return result;
+}
+
+Result<CheckInResult> CheckInWithin(WriteContext& ctx, const CheckInRequest& request) {
+  CheckInResult result;
+  Status s = [&]() -> Status {
+    MK_ASSIGN_OR_RETURN(SessionView session, ReadSession(ctx.db, request.session_id));
     MK_ASSIGN_OR_RETURN(Person person, ReadPerson(ctx.db, request.person_id));
     if (person.erased_at) return NotFound("no person with id " + request.person_id);
     MK_ASSIGN_OR_RETURN(Statement centre_of, ctx.db.Prepare("SELECT centre_id FROM courses WHERE id = ?1"));
@@ -99,7 +109,7 @@ Result<CheckInResult> Store::CheckIn(const CheckInRequest& request) {
     MK_RETURN_IF_ERROR(st.Run().WithContext("recording the check-in"));
     result.attendance = a;
     return Status::Ok();
-  });
+  }();
   if (!s.ok()) return s;
   return result;
 }

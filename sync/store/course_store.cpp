@@ -107,8 +107,10 @@ Result<std::vector<SessionView>> Store::ListSessions(const std::string& centre_i
   return out;
 }
 
-Result<SessionView> Store::GetSession(const std::string& id) {
-  MK_ASSIGN_OR_RETURN(Statement st, db_.Prepare(std::string(kSessionViewSelect) + "WHERE s.id = ?1"));
+Result<SessionView> Store::GetSession(const std::string& id) { return ReadSession(db_, id); }
+
+Result<SessionView> ReadSession(Database& db, const std::string& id) {
+  MK_ASSIGN_OR_RETURN(Statement st, db.Prepare(std::string(kSessionViewSelect) + "WHERE s.id = ?1"));
   st.Bind(1, id);
   MK_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return NotFound("no session with id " + id);

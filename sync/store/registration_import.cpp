@@ -2,6 +2,7 @@
 #include "registration_import.h"
 
 #include <array>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -406,6 +407,10 @@ Result<ImportSummary> ImportRegistrations(Store& store, std::string_view bytes, 
 }
 
 Result<ImportSummary> ImportRegistrationsFile(Store& store, const std::string& path, ImportOptions options) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec)) {
+    return InvalidArgument(path + " is not a file (a directory or device?); give the path of the CSV file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return IoError("cannot open " + path + " for reading");
   in.seekg(0, std::ios::end);

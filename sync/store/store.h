@@ -38,6 +38,19 @@ struct CheckInResult {
   bool enrolled_now = false;        // the person was not enrolled and has been enrolled
 };
 
+// A teacher who arrives without a registration. `person.centre_id` is taken from the session.
+struct WalkInRequest {
+  std::string session_id;
+  Person person;           // first and last name, school, subjects, optional email
+  bool consent = false;    // ticked the consent text; nothing is stored without it
+};
+
+struct WalkInResult {
+  std::string person_id;
+  bool person_existed = false;  // a matching person was found and reused
+  CheckInResult check_in;
+};
+
 // One row of the attendance export.
 struct AttendanceRow {
   SessionView session;
@@ -96,6 +109,14 @@ class Store {
   // The status is late when the check-in comes more than the centre's late_after_minutes
   // after the start.
   Result<CheckInResult> CheckIn(const CheckInRequest& request);
+  // Registers a teacher who arrives unregistered (walk_in.cpp): creates the person (consent
+  // required, consent_at set), the enrolment (source walk_in) and the attendance (method
+  // walk_in) in one transaction; all or nothing. Invalid input is refused with a message that
+  // starts with the field ("first name ...", "consent ..."). A person of the centre with the
+  // same email (or, without email, the same name and school) is reused, not duplicated.
+  Result<WalkInResult> RegisterWalkIn(const WalkInRequest& request);
+  // Whether the person is enrolled in the session (enrolment_store.cpp).
+  Result<bool> IsEnrolled(const std::string& session_id, const std::string& person_id);
   Result<std::optional<Attendance>> GetAttendance(const std::string& session_id, const std::string& person_id);
   // Enrolled people and their attendance, of one session or (empty id) of every session of
   // the centre, ordered by session start, last name, first name.
@@ -125,7 +146,11 @@ Result<std::string> InsertPerson(WriteContext& ctx, const Person& person);
 Result<bool> InsertEnrolment(WriteContext& ctx, const std::string& session_id, const std::string& person_id,
                              EnrolmentSource source);
 
+// Check-in inside an open write transaction (Store::CheckIn and RegisterWalkIn use it).
+Result<CheckInResult> CheckInWithin(WriteContext& ctx, const CheckInRequest& request);
+
 // Reads used by the writers above and by the importer.
+Result<SessionView> ReadSession(Database& db, const std::string& id);
 Result<Person> ReadPerson(Database& db, const std::string& id);
 Result<Centre> ReadCentre(Database& db, const std::string& id);
 Result<std::optional<std::string>> FindCourseId(Database& db, const std::string& centre_id, std::string_view code,

@@ -209,4 +209,7 @@ TEST_CASE("Import: a file on disk, and a missing file", "[store][import]") {
   auto missing = store::ImportRegistrationsFile(*f.store, f.dir.File("nope.csv"), opt);
   REQUIRE_FALSE(missing.ok());
   CHECK_THAT(missing.status().message(), Catch::Contains("nope.csv"));
+  auto directory = store::ImportRegistrationsFile(*f.store, f.dir.path(), opt);
+  REQUIRE_FALSE(directory.ok());
+  CHECK_THAT(directory.status().message(), Catch::Contains("is not a file"));
 }
