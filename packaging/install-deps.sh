@@ -8,7 +8,7 @@ PACKAGES="
   libimgui-dev libstb-dev libfreetype-dev libsdl2-dev libgl1-mesa-dri
   libsqlite3-dev sqlite3 libcurl4-openssl-dev libcpp-httplib-dev nlohmann-json3-dev
   libsodium-dev libzstd-dev libqrencode-dev libcairo2-dev
-  catch2 fonts-dejavu-core xvfb xauth xdotool poppler-utils gettext openssl curl
+  catch2 fonts-dejavu-core xvfb xauth xdotool x11-xkb-utils poppler-utils gettext openssl curl
 "
 
 missing=""

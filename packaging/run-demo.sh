@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 sh packaging/install-deps.sh
 sh packaging/build.sh
 BIN=build/bin/mintkiosk
+SERVER_BIN=build/bin/mintkiosk-server
+SERVER_DATA="$(pwd)/build/demo-server"
 if [ -n "${MK_DEMO_DATA:-}" ]; then
   DATA="$MK_DEMO_DATA"
 else
@@ -15,6 +17,34 @@ fi
 echo
 echo "== Seeding the demo centre into $DATA"
 "$BIN" --data "$DATA" demo
+
+echo
+echo "== Starting a local central server (embedded SQLite in $SERVER_DATA) with the demo centre"
+rm -rf "$SERVER_DATA"
+CODE=$("$SERVER_BIN" --data "$SERVER_DATA" demo)
+"$SERVER_BIN" --data "$SERVER_DATA" serve --listen 127.0.0.1:0 --port-file "$SERVER_DATA/port" \
+  2> "$SERVER_DATA/server.log" &
+SERVER_PID=$!
+trap 'kill -TERM "$SERVER_PID" 2>/dev/null || true' EXIT
+TRIES=0
+while [ ! -s "$SERVER_DATA/port" ]; do
+  TRIES=$((TRIES + 1))
+  if [ "$TRIES" -gt 100 ] || ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "the server did not start:" >&2
+    cat "$SERVER_DATA/server.log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+URL="http://127.0.0.1:$(cat "$SERVER_DATA/port")"
+echo "server at $URL, health: $(curl -s "$URL/v1/health")"
+echo
+echo "== Enrolling this device with the one-time code $CODE"
+"$BIN" --data "$DATA" enroll --server "$URL" --code "$CODE" --name "Demo-Kiosk Foyer"
+"$SERVER_BIN" --data "$SERVER_DATA" device list
+echo "the device asks the server who it is (with its token):"
+curl -s -H "Authorization: Bearer $(cat "$DATA/device.token")" "$URL/v1/device"
+echo
 echo
 echo "== Sessions today"
 "$BIN" --data "$DATA" sessions --today
@@ -30,5 +60,11 @@ echo "== Checking in, twice (the second time changes nothing)"
 echo
 echo "== Attendance of that session as CSV for Excel (first lines)"
 "$BIN" --data "$DATA" export attendance --session "$SESSION" | head -n 4
+echo
+echo "== Stopping the server (SIGTERM: requests in flight finish, exit 0); its access log:"
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID"
+trap - EXIT
+cat "$SERVER_DATA/server.log"
 echo
 echo "The demo store is in $DATA; try: $BIN --data $DATA --help"

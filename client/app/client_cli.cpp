@@ -1,7 +1,11 @@
-// Commands of the mintkiosk CLI: demo, import, sessions, find, checkin, export.
+// Commands of the mintkiosk CLI: demo, import, sessions, find, checkin, export, enroll, kiosk, pin.
 #include "client_cli.h"
+#include "kiosk_app.h"
+#include "pin_command.h"
+#include "enroll_command.h"
 
 #include <cstdio>
+#include <iostream>
 #include <map>
 
 #include "platform/paths.h"
@@ -22,8 +26,12 @@ namespace {
 constexpr const char* kUsage = R"(mintkiosk: check-in kiosk for STEM teacher professional-development centres.
 
 Usage: mintkiosk [--data DIR] COMMAND [OPTIONS]
+       mintkiosk [--data DIR]       open the kiosk (the same as 'kiosk')
 
 Commands:
+  kiosk [--windowed] [--size WxH] [--lang de|en]
+                                open the check-in kiosk (fullscreen; leaving needs the trainer PIN)
+  pin set                       set the trainer PIN (4-12 digits)
   demo                          seed the demo centre (courses, sessions this week, 2 000 teachers)
   import registrations FILE     import registrations from a CSV spreadsheet
   sessions [--today]            list sessions: ID, start, end, course title, room
@@ -32,6 +40,8 @@ Commands:
                                 check a person in (again is fine: one record)
   export attendance [--session ID]
                                 attendance as CSV for Excel (UTF-8 with BOM, ';')
+  enroll --server URL --code CODE
+                                enrol this device with its centre's server
 
 Options:
   --data DIR    the device's data directory (default: $XDG_DATA_HOME/mintkiosk)
@@ -88,6 +98,19 @@ person again is not an error and keeps the one record. People not enrolled are e
   --person ID    the person
   --code CODE    the person's participant code (badge or QR code) instead of --person
   --method M     kiosk_search, code, walk_in, trainer or admin (default admin)
+)"},
+    {"kiosk", R"(Usage: mintkiosk [--data DIR] kiosk [--windowed] [--size WxH] [--lang de|en]
+
+Opens the check-in kiosk, fullscreen. Leaving it or opening its settings needs the trainer PIN
+(set with 'mintkiosk pin set'). The kiosk's settings are kept in DIR/kiosk.json.
+  --windowed     a normal window that closes like any other (for trainers' laptops)
+  --size WxH     the window size, e.g. 412x915, 1280x800, 1920x1080
+  --lang de|en   the language for this run (the saved setting otherwise)
+)"},
+    {"pin", R"(Usage: mintkiosk [--data DIR] pin set
+
+Sets the trainer PIN (4 to 12 digits), asked twice without echo on a terminal, or read as one
+line from standard input otherwise. Only a salted Argon2 hash is kept (DIR/kiosk-pin, mode 0600).
 )"},
     {"export", R"(Usage: mintkiosk [--data DIR] export attendance [--session ID] [--german]
 
@@ -306,6 +329,31 @@ int CmdExport(const Context& ctx, const cli::Args& args) {
   return 0;
 }
 
+int CmdEnroll(const Context& ctx, const cli::Args& args) { return RunEnrollCommand(ctx.data_dir, args, ctx.out, ctx.err); }
+
+int CmdKiosk(const Context& ctx, const cli::Args& args) {
+  if (args.words.size() > 1) return Usage(ctx.err, "'kiosk' takes options only", "kiosk");
+  KioskLaunch launch;
+  launch.data_dir = ctx.data_dir;
+  launch.windowed = args.Has("windowed");
+  if (auto size = args.Get("size")) {
+    auto parsed = ParseWindowSize(*size);
+    if (!parsed) return Usage(ctx.err, "--size takes WIDTHxHEIGHT, e.g. 1280x800", "kiosk");
+    launch.width = parsed->first;
+    launch.height = parsed->second;
+  }
+  if (auto lang = args.Get("lang")) {
+    launch.language = i18n::ParseLanguage(*lang);
+    if (!launch.language) return Usage(ctx.err, "--lang takes de or en", "kiosk");
+  }
+  return RunKioskApp(launch, ctx.err);
+}
+
+int CmdPin(const Context& ctx, const cli::Args& args) {
+  if (args.words.size() != 2 || args.words[1] != "set") return Usage(ctx.err, "what to do? 'pin set'", "pin");
+  return RunPinSetCommand(ctx.data_dir, std::cin, ctx.out, ctx.err);
+}
+
 struct Command {
   int (*run)(const Context&, const cli::Args&);
   std::set<std::string> options;
@@ -319,6 +367,9 @@ const std::map<std::string, Command>& Commands() {
       {"find", {CmdFind, {"limit", "session"}}},
       {"checkin", {CmdCheckin, {"session", "person", "code", "method"}}},
       {"export", {CmdExport, {"session", "german"}}},
+      {"kiosk", {CmdKiosk, {"windowed", "size", "lang"}}},
+      {"pin", {CmdPin, {}}},
+      {"enroll", {CmdEnroll, {std::begin(kEnrollOptions), std::end(kEnrollOptions)}}},
   };
   return kCommands;
 }
@@ -326,9 +377,11 @@ const std::map<std::string, Command>& Commands() {
 }  // namespace
 
 int RunClientCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
-  const std::set<std::string> value_options = {"data", "teachers", "seed", "centre", "limit", "session",
+  std::set<std::string> value_options = {"data", "teachers", "seed", "centre", "limit", "session",
                                                "person", "code", "method"};
-  const std::set<std::string> flag_options = {"help", "version", "today", "german"};
+  value_options.insert(std::begin(kEnrollOptions), std::end(kEnrollOptions));
+  value_options.insert({"size", "lang"});
+  const std::set<std::string> flag_options = {"help", "version", "today", "german", "windowed"};
   auto args = cli::Parse(argv, value_options, flag_options);
   const std::string command = (args.ok() && !args->words.empty()) ? args->words[0] : "";
   if (!args.ok()) return Usage(err, args.status().message(), command);
@@ -341,13 +394,16 @@ int RunClientCli(const std::vector<std::string>& argv, std::ostream& out, std::o
       out << kUsage;
       return 0;
     }
-    err << kUsage;
-    return 2;
+    // No command opens the kiosk, as on the kiosk's own screen.
+    if (Status s = cli::OnlyOptions(*args, "mintkiosk", {"data"}); !s.ok()) return Usage(err, s.message(), "");
+    KioskLaunch launch;
+    launch.data_dir = args->Get("data").value_or(platform::DefaultDataDir());
+    return RunKioskApp(launch, err);
   }
   auto it = Commands().find(command);
   if (it == Commands().end()) return Usage(err, "unknown command '" + command + "'", "");
   if (args->Has("help")) {
-    out << kCommandHelp.at(command);
+    out << (command == "enroll" ? std::string(kEnrollHelp) : kCommandHelp.at(command));
     return 0;
   }
   std::set<std::string> allowed = it->second.options;

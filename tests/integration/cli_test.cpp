@@ -320,11 +320,18 @@ TEST_CASE("mintkiosk prints its version and help", "[integration][cli]") {
   // Help touches no data.
   CHECK_FALSE(std::filesystem::exists(data));
 
-  // No command: the usage, on stderr, as a command-line error.
-  const ProcessResult nothing = MkBare({});
-  CHECK_EXIT(nothing, 2);
-  CHECK(nothing.out.empty());
-  CHECK(Contains(nothing.err, "Usage: mintkiosk"));
+  // No command opens the kiosk window (tests/e2e); its options are checked before anything opens.
+  CHECK(Contains(help.out, "\n  kiosk "));
+  CHECK(Contains(help.out, "\n  pin set "));
+  for (const std::vector<std::string>& wrong : std::vector<std::vector<std::string>>{
+           {"kiosk", "--size", "5x5"}, {"kiosk", "--size", "wide"}, {"kiosk", "--lang", "fr"}, {"kiosk", "extra"},
+           {"pin"}, {"pin", "reset"}, {"--session", "x"}}) {
+    const ProcessResult r = Mk(data, wrong);
+    INFO(wrong[0] << " " << (wrong.size() > 1 ? wrong[1] : ""));
+    CHECK_EXIT(r, 2);
+    CHECK(Contains(r.err, "mintkiosk: "));
+  }
+  CHECK_FALSE(std::filesystem::exists(data));
 }
 
 TEST_CASE("mintkiosk command-line errors exit 2 and name the problem", "[integration][cli]") {

@@ -1,0 +1,159 @@
+// Enrolment on the device: POST /v1/enroll, then the server settings, the token and the centre stored locally.
+#include "enroll_command.h"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "platform/paths.h"
+#include "sync/common/clock.h"
+#include "sync/store/store.h"
+#include "sync/transport/http_client.h"
+
+namespace mk::client {
+namespace {
+
+namespace fs = std::filesystem;
+
+int Fail(std::ostream& err, const Status& s) {
+  err << "mintkiosk: " << s.message() << "\n";
+  return 1;
+}
+
+int Usage(std::ostream& err, const std::string& message) {
+  err << "mintkiosk: " << message << "\nTry 'mintkiosk enroll --help'.\n";
+  return 2;
+}
+
+// Writes `bytes` to `path` through a temporary file and a rename, so a crash leaves the old file
+// or the new one. `owner_only`: the file is made 0600 before the secret is written into it.
+Status WriteFileAtomically(const std::string& path, const std::string& bytes, bool owner_only) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) return IoError("cannot create " + tmp);
+    std::error_code ec;
+    if (owner_only) {
+      fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
+      if (ec) return IoError("cannot restrict the permissions of " + tmp + ": " + ec.message());
+    }
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    f.flush();
+    if (!f) return IoError("cannot write " + tmp + " (disk full?)");
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) return IoError("cannot replace " + path + ": " + ec.message());
+  return Status::Ok();
+}
+
+// Makes the server's centre this device's centre: inserted with the server's id if missing.
+Status AdoptCentre(store::Store& s, const store::Centre& centre) {
+  auto existing = s.GetCentre(centre.id);
+  if (!existing.ok()) {
+    if (existing.status().code() != ErrorCode::kNotFound) return existing.status();
+    MK_RETURN_IF_ERROR(s.Write([&](store::WriteContext& ctx) -> Status {
+      return store::InsertCentre(ctx, centre).status();
+    }));
+  }
+  return s.SetHomeCentre(centre.id);
+}
+
+Result<store::Centre> CentreFromServer(const nlohmann::json& doc) {
+  if (!doc.is_object()) return InvalidArgument("the server sent no centre profile");
+  store::Centre c;
+  auto text = [&](const char* key, std::string* out) {
+    if (auto it = doc.find(key); it != doc.end() && it->is_string()) *out = it->get<std::string>();
+  };
+  text("id", &c.id);
+  text("name", &c.name);
+  text("region", &c.region);
+  text("country", &c.country);
+  text("time_zone", &c.time_zone);
+  text("funding", &c.funding);
+  text("dependence", &c.dependence);
+  text("contact_email", &c.contact_email);
+  text("contact_phone", &c.contact_phone);
+  text("address", &c.address);
+  std::string model;
+  text("organisation_model", &model);
+  if (auto parsed = store::ParseOrganisationModel(model)) c.organisation_model = *parsed;
+  if (auto it = doc.find("min_attendance_share"); it != doc.end() && it->is_number()) {
+    c.min_attendance_share = it->get<double>();
+  }
+  if (auto it = doc.find("late_after_minutes"); it != doc.end() && it->is_number_integer()) {
+    c.late_after_minutes = it->get<int>();
+  }
+  if (c.id.empty() || c.name.empty()) return InvalidArgument("the server's centre profile has no id or name");
+  return c;
+}
+
+}  // namespace
+
+Result<EnrolmentResult> EnrolDevice(const std::string& data_dir, const EnrolmentRequest& request) {
+  if (request.server_url.rfind("http://", 0) != 0 && request.server_url.rfind("https://", 0) != 0) {
+    return InvalidArgument("the server address must start with https:// (or http:// on a trusted network)");
+  }
+  if (request.code.empty()) return InvalidArgument("the enrolment code is empty");
+  std::string ca_file;
+  if (!request.ca_file.empty()) {
+    std::error_code ec;
+    ca_file = fs::absolute(request.ca_file, ec).string();
+    if (ec || !fs::is_regular_file(ca_file)) return NotFound("the CA file " + request.ca_file + " does not exist");
+  }
+  MK_RETURN_IF_ERROR(platform::EnsureDirectory(data_dir));
+  MK_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> local,
+                      store::Store::Open(platform::JoinPath(data_dir, "mintkiosk.db"), SystemClock::Instance()));
+
+  sync::HttpClientOptions options;
+  options.base_url = request.server_url;
+  options.ca_file = ca_file;
+  sync::HttpClient http(options);
+  nlohmann::json body = {{"code", request.code}};
+  if (!request.device_name.empty()) body["device_name"] = request.device_name;
+  sync::HttpRequest post;
+  post.method = "POST";
+  post.path = "/v1/enroll";
+  post.content_type = "application/json";
+  post.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  auto response = http.SendExpectOk(post);
+  if (!response.ok()) return response.status().WithContext("enrolment refused");
+
+  nlohmann::json doc = nlohmann::json::parse(response->body, nullptr, false);
+  if (!doc.is_object() || !doc.contains("device_id") || !doc["device_id"].is_string() || !doc.contains("token") ||
+      !doc["token"].is_string() || !doc.contains("centre")) {
+    return InvalidArgument("the server's answer to the enrolment is not what mintkiosk expects; is " +
+                           request.server_url + " a mintkiosk server of a compatible version?");
+  }
+  EnrolmentResult result;
+  result.device_id = doc["device_id"].get<std::string>();
+  const std::string token = doc["token"].get<std::string>();
+  MK_ASSIGN_OR_RETURN(result.centre, CentreFromServer(doc["centre"]));
+  MK_RETURN_IF_ERROR(AdoptCentre(*local, result.centre).WithContext("storing the centre"));
+
+  nlohmann::json config = {{"url", request.server_url}, {"device_id", result.device_id}, {"ca_file", ca_file}};
+  MK_RETURN_IF_ERROR(WriteFileAtomically(platform::JoinPath(data_dir, kDeviceTokenFile), token + "\n", true));
+  MK_RETURN_IF_ERROR(WriteFileAtomically(platform::JoinPath(data_dir, kServerConfigFile), config.dump(2) + "\n", false));
+  return result;
+}
+
+int RunEnrollCommand(const std::string& data_dir, const cli::Args& args, std::ostream& out, std::ostream& err) {
+  if (args.words.size() != 1) return Usage(err, "'enroll' takes options only");
+  EnrolmentRequest request;
+  request.server_url = args.Get("server").value_or("");
+  request.code = args.Get("code").value_or("");
+  request.ca_file = args.Get("ca-file").value_or("");
+  request.device_name = args.Get("name").value_or("");
+  if (request.server_url.empty()) return Usage(err, "--server URL is required (ask the centre's administrator)");
+  if (request.code.empty()) return Usage(err, "--code CODE is required (from 'mintkiosk-server enroll')");
+  if (request.server_url.rfind("http://", 0) != 0 && request.server_url.rfind("https://", 0) != 0) {
+    return Usage(err, "--server must start with https:// (or http:// on a trusted network)");
+  }
+  auto result = EnrolDevice(data_dir, request);
+  if (!result.ok()) return Fail(err, result.status());
+  out << "Enrolled this device as " << result->device_id << " with centre " << result->centre.name << " ("
+      << result->centre.id << ") at " << request.server_url << "\n";
+  return 0;
+}
+
+}  // namespace mk::client

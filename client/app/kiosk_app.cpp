@@ -1,0 +1,107 @@
+// Kiosk wiring: store + view-model + screens + the platform's event-driven window.
+#include "kiosk_app.h"
+
+#include <imgui.h>
+
+#include <cstdlib>
+#include <sstream>
+
+#include "client/app/enroll_command.h"
+#include "client/screens/screens.h"
+#include "client/viewmodels/kiosk_view_model.h"
+#include "platform/app_window.h"
+#include "platform/fonts.h"
+#include "platform/paths.h"
+#include "platform/test_layout.h"
+#include "sync/common/clock.h"
+#include "sync/store/store.h"
+
+namespace mk::client {
+
+std::optional<std::pair<int, int>> ParseWindowSize(const std::string& text) {
+  const size_t x = text.find_first_of("xX");
+  if (x == std::string::npos) return std::nullopt;
+  char* end = nullptr;
+  const long w = std::strtol(text.c_str(), &end, 10);
+  if (end != text.c_str() + x) return std::nullopt;
+  const long h = std::strtol(text.c_str() + x + 1, &end, 10);
+  if (*end != 0 || x + 1 == text.size()) return std::nullopt;
+  if (w < 200 || w > 10000 || h < 200 || h > 10000) return std::nullopt;
+  return std::make_pair(static_cast<int>(w), static_cast<int>(h));
+}
+
+int RunKioskApp(const KioskLaunch& launch, std::ostream& err) {
+  auto fail = [&](const Status& s) {
+    err << "mintkiosk: " << s.message() << "\n";
+    return 1;
+  };
+  if (Status s = platform::EnsureDirectory(launch.data_dir); !s.ok()) return fail(s);
+  auto store = store::Store::Open(platform::JoinPath(launch.data_dir, "mintkiosk.db"), SystemClock::Instance());
+  if (!store.ok()) return fail(store.status());
+  KioskOptions options;
+  options.data_dir = launch.data_dir;
+  options.kiosk_mode = !launch.windowed;
+  options.language = launch.language;
+  options.enrol = [&launch](const std::string& server_url, const std::string& code) -> Status {
+    cli::Args args;
+    args.words = {"enroll"};
+    args.options = {{"server", server_url}, {"code", code}};
+    std::ostringstream enrol_out;
+    std::ostringstream enrol_err;
+    if (RunEnrollCommand(launch.data_dir, args, enrol_out, enrol_err) == 0) return Status::Ok();
+    std::string message = enrol_err.str();
+    if (message.rfind("mintkiosk: ", 0) == 0) message = message.substr(11);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    return Status(ErrorCode::kUnavailable, message.empty() ? "enrolment failed" : message);
+  };
+  auto vm = KioskViewModel::Create(**store, *SystemClock::Instance(), options);
+  if (!vm.ok()) return fail(vm.status().WithContext("the kiosk cannot start"));
+  auto german = i18n::Catalogue::Builtin(i18n::Language::kGerman);
+  if (!german.ok()) return fail(german.status());
+  auto english = i18n::Catalogue::Builtin(i18n::Language::kEnglish);
+  if (!english.ok()) return fail(english.status());
+
+  KioskViewModel& model = **vm;
+  platform::WindowOptions window_options;
+  window_options.fullscreen = !launch.windowed;
+  if (launch.width > 0) {
+    window_options.width = launch.width;
+    window_options.height = launch.height;
+  }
+  window_options.ui_scale = model.settings().ui_scale;
+  auto window = platform::AppWindow::Create(window_options);
+  if (!window.ok()) return fail(window.status());
+
+  UiContext ui;
+  ui.note_widget = &platform::NoteWidget;
+  ui.note_screen = &platform::NoteScreen;
+  int applied_settings = model.settings_generation();
+  float applied_scale = model.settings().ui_scale;
+  Status run = (*window)->Run([&](const platform::FrameInput& input) {
+    platform::FrameResult result;
+    if (input.close_requested) model.OnCloseRequested();
+    model.Update();
+    if (model.settings_generation() != applied_settings) {
+      applied_settings = model.settings_generation();
+      if (model.settings().ui_scale != applied_scale) {
+        applied_scale = model.settings().ui_scale;
+        (*window)->SetUiScale(applied_scale);
+      }
+    }
+    const Screen screen_before = model.screen();
+    const int generation_before = model.generation();
+    ui.catalogue = model.language() == i18n::Language::kGerman ? &*german : &*english;
+    ui.layout.scale = applied_scale;
+    ui.bold_font = platform::BoldFont(ImGui::GetIO());
+    DrawKiosk(ui, model);
+    result.keep_running = !model.exit_requested();
+    result.wake_in_ms = model.NextWakeInMs();
+    result.redraw_soon = model.screen() != screen_before || model.generation() != generation_before ||
+                         model.settings_generation() != applied_settings;
+    return result;
+  });
+  if (!run.ok()) return fail(run);
+  return 0;
+}
+
+}  // namespace mk::client

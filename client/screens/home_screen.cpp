@@ -1,0 +1,54 @@
+// Home: this centre's sessions now and later today, each with a large "Check in" button.
+#include <imgui.h>
+
+#include "client/i18n/date_format.h"
+#include "client/screens/screens.h"
+#include "client/screens/widgets.h"
+
+namespace mk::client {
+
+void DrawHomeScreen(UiContext& ui, KioskViewModel& vm) {
+  const Layout& l = ui.layout;
+  Heading(ui, ui.Tr("Welcome! Please choose your session."), l.heading_scale);
+  NoticeText(ui, vm.notice());
+  IdleCountdownBanner(ui, vm);
+  if (vm.sessions().empty()) {
+    ImGui::TextWrapped("%s", ui.Tr("There are no more sessions today.").c_str());
+    return;
+  }
+  ImGui::BeginChild("sessions", ImVec2(0, 0), false);
+  ScrollArea(ui);
+  const float width = ImGui::GetContentRegionAvail().x;
+  const bool wide = !l.portrait() || l.form == FormFactor::kKioskPortrait;
+  const float button_w = wide ? l.touch * 4.5f : width;
+  for (size_t i = 0; i < vm.sessions().size(); ++i) {
+    const SessionItem& s = vm.sessions()[i];
+    ImGui::PushID(static_cast<int>(i));
+    ImGui::BeginGroup();
+    const std::string when = i18n::FormatTimeRange(*ui.catalogue, s.starts, s.ends);
+    const std::string where = s.room.empty() ? when : when + "  \xC2\xB7  " + s.room;
+    ImGui::TextUnformatted(where.c_str());
+    if (s.running) {
+      ImGui::SameLine();
+      ImGui::TextColored(ImVec4(0.5f, 0.85f, 0.6f, 1.0f), "%s", ui.Tr("now").c_str());
+    }
+    ImGui::PushTextWrapPos(wide ? width - button_w - l.gap : 0.0f);
+    Heading(ui, s.title, 1.2f);
+    ImGui::PopTextWrapPos();
+    ImGui::EndGroup();
+    if (wide) ImGui::SameLine(width - button_w);
+    const std::string name = "home.session." + std::to_string(i);
+    if (s.open) {
+      if (BigButton(ui, name, ui.Tr("Check in"), button_w, true)) vm.OpenSession(s.id);
+    } else {
+      ImGui::BeginDisabled();
+      BigButton(ui, name, ui.Format("Check-in opens at {0}", {i18n::FormatTime(*ui.catalogue, s.opens)}), button_w);
+      ImGui::EndDisabled();
+    }
+    ImGui::Separator();
+    ImGui::PopID();
+  }
+  ImGui::EndChild();
+}
+
+}  // namespace mk::client

@@ -1,0 +1,26 @@
+// Layouts that adapt to the window: phone portrait, tablet landscape, full-HD kiosk landscape and portrait.
+#pragma once
+
+namespace mk::client {
+
+enum class FormFactor { kPhonePortrait, kTabletLandscape, kKioskLandscape, kKioskPortrait };
+
+// Sizes in ImGui units (pixels at scale 1). Invariant: touch >= 48 * scale.
+struct Layout {
+  FormFactor form = FormFactor::kTabletLandscape;
+  float width = 1280;
+  float height = 800;
+  float scale = 1.0f;
+  float touch = 48;        // minimum height of anything a finger taps
+  float pad = 16;          // outer padding
+  float gap = 8;           // between widgets
+  float key_height = 56;   // on-screen keyboard keys
+  float content_width = 0; // width of the central column (forms, lists)
+  float heading_scale = 1.6f;
+  bool portrait() const { return form == FormFactor::kPhonePortrait || form == FormFactor::kKioskPortrait; }
+};
+
+// Picks the form factor from the window size and derives the sizes. Pure: no ImGui calls.
+Layout ComputeLayout(float width, float height, float ui_scale);
+
+}  // namespace mk::client

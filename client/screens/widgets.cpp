@@ -1,0 +1,232 @@
+// The shared kiosk widgets.
+#include "widgets.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+
+namespace mk::client {
+namespace {
+
+const ImVec4 kPrimary(0.11f, 0.42f, 0.33f, 1.0f);
+const ImVec4 kPrimaryHovered(0.14f, 0.50f, 0.40f, 1.0f);
+const ImVec4 kError(0.85f, 0.30f, 0.25f, 1.0f);
+const ImVec4 kInfo(0.55f, 0.75f, 0.95f, 1.0f);
+const ImVec4 kCalm(0.65f, 0.70f, 0.72f, 1.0f);
+
+std::string KeyName(const KeyboardKey& key) {
+  switch (key.action) {
+    case KeyAction::kShift: return "key.shift";
+    case KeyAction::kBackspace: return "key.backspace";
+    case KeyAction::kSpace: return "key.space";
+    case KeyAction::kPage: return "key.page";
+    case KeyAction::kEnter: return "key.enter";
+    case KeyAction::kText: break;
+  }
+  return "key." + key.text;
+}
+
+}  // namespace
+
+void NoteItem(UiContext& ui, const std::string& name) {
+  // Only what a finger can reach: an item scrolled out of its window is not noted.
+  if (!ImGui::IsItemVisible()) return;
+  const ImVec2 min = ImGui::GetItemRectMin();
+  const ImVec2 max = ImGui::GetItemRectMax();
+  if (ui.notes != nullptr) ui.notes->rects[name] = WidgetRect{min.x, min.y, max.x - min.x, max.y - min.y};
+  if (ui.note_widget != nullptr) ui.note_widget(name);
+}
+
+bool BigButton(UiContext& ui, const std::string& name, const std::string& label, float width, bool primary) {
+  if (primary) {
+    ImGui::PushStyleColor(ImGuiCol_Button, kPrimary);
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, kPrimaryHovered);
+  }
+  const std::string id = label + "##" + name;
+  const bool pressed = ImGui::Button(id.c_str(), ImVec2(width, ui.layout.touch));
+  if (primary) ImGui::PopStyleColor(2);
+  NoteItem(ui, name);
+  return pressed;
+}
+
+void Heading(UiContext& ui, const std::string& text, float scale) {
+  if (ui.bold_font != nullptr) ImGui::PushFont(ui.bold_font);
+  ImGui::SetWindowFontScale(scale);
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::SetWindowFontScale(1.0f);
+  if (ui.bold_font != nullptr) ImGui::PopFont();
+}
+
+void TextBox(UiContext& ui, KioskViewModel& vm, FieldId id, const std::string& name, const std::string& label,
+             float width, bool secret) {
+  if (!label.empty()) ImGui::TextUnformatted(label.c_str());
+  const TextField& field = vm.field(id);
+  const bool focused = vm.focused() == id;
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const ImVec2 size(std::max(width, ui.layout.touch), ui.layout.touch);
+  if (focused && vm.TakeScrollRequest() && !ImGui::IsRectVisible(size)) ImGui::SetScrollHereY(0.3f);
+  if (ImGui::InvisibleButton(name.c_str(), size)) vm.Focus(id);
+  NoteItem(ui, name);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 end(pos.x + size.x, pos.y + size.y);
+  draw->AddRectFilled(pos, end, ImGui::GetColorU32(ImGuiCol_FrameBg), 6.0f * ui.layout.scale);
+  draw->AddRect(pos, end, ImGui::GetColorU32(focused ? kPrimaryHovered : ImVec4(0.4f, 0.4f, 0.45f, 1.0f)),
+                6.0f * ui.layout.scale, 0, focused ? 3.0f : 1.0f);
+  std::string shown;
+  if (secret) {
+    for (size_t i = 0; i < field.text().size(); ++i) shown += "\xE2\x80\xA2";  // one bullet per digit
+  } else {
+    shown = field.text();
+  }
+  const float text_h = ImGui::GetTextLineHeight();
+  const ImVec2 text_pos(pos.x + 10.0f * ui.layout.scale, pos.y + (size.y - text_h) / 2);
+  draw->PushClipRect(pos, end, true);
+  // Long text scrolls left so the end (where typing happens) stays visible.
+  const float text_w = ImGui::CalcTextSize(shown.c_str()).x;
+  const float room = size.x - 24.0f * ui.layout.scale;
+  const float shift = text_w > room ? text_w - room : 0.0f;
+  draw->AddText(ImVec2(text_pos.x - shift, text_pos.y), ImGui::GetColorU32(ImGuiCol_Text), shown.c_str());
+  if (focused) {
+    const float x = text_pos.x - shift + text_w + 2.0f;
+    draw->AddLine(ImVec2(x, text_pos.y), ImVec2(x, text_pos.y + text_h), ImGui::GetColorU32(ImGuiCol_Text), 2.0f);
+  }
+  draw->PopClipRect();
+  if (const Notice* error = vm.FieldError(id)) NoticeText(ui, *error);
+}
+
+bool TickBox(UiContext& ui, const std::string& name, const std::string& label, bool checked, float width) {
+  const float box = ui.layout.touch;
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const bool pressed = ImGui::InvisibleButton(name.c_str(), ImVec2(box, box));
+  NoteItem(ui, name);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float m = box * 0.15f;
+  const ImVec2 a(pos.x + m, pos.y + m);
+  const ImVec2 b(pos.x + box - m, pos.y + box - m);
+  draw->AddRectFilled(a, b, ImGui::GetColorU32(checked ? kPrimary : ImGui::GetStyleColorVec4(ImGuiCol_FrameBg)), 4.0f);
+  draw->AddRect(a, b, ImGui::GetColorU32(ImGuiCol_Text), 4.0f, 0, 2.0f);
+  if (checked) {
+    const float s = b.x - a.x;
+    const ImVec2 p1(a.x + s * 0.2f, a.y + s * 0.5f);
+    const ImVec2 p2(a.x + s * 0.42f, a.y + s * 0.75f);
+    const ImVec2 p3(a.x + s * 0.8f, a.y + s * 0.25f);
+    draw->AddLine(p1, p2, IM_COL32_WHITE, 3.0f * ui.layout.scale);
+    draw->AddLine(p2, p3, IM_COL32_WHITE, 3.0f * ui.layout.scale);
+  }
+  ImGui::SameLine();
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::max(100.0f, width - box - ui.layout.gap));
+  ImGui::TextUnformatted(label.c_str());
+  ImGui::PopTextWrapPos();
+  // The text is part of the target too.
+  const bool text_clicked = ImGui::IsItemClicked();
+  return pressed || text_clicked;
+}
+
+void ScrollArea(const UiContext& ui) {
+  if (ui.fresh_generation) ImGui::SetScrollY(0.0f);
+  const ImGuiIO& io = ImGui::GetIO();
+  if (ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+    ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseDelta.y);
+  }
+}
+
+float KeyboardHeight(const UiContext& ui, const KioskViewModel& vm) {
+  if (!vm.keyboard_visible()) return 0.0f;
+  const float rows = static_cast<float>(vm.keyboard().Rows().size());
+  return rows * (ui.layout.key_height + 4.0f * ui.layout.scale) + ui.layout.gap;
+}
+
+void OnScreenKeyboardWidget(UiContext& ui, KioskViewModel& vm, float width) {
+  if (!vm.keyboard_visible()) return;
+  const auto rows = vm.keyboard().Rows();
+  const float gap = 4.0f * ui.layout.scale;
+  float max_units = 0;
+  for (const auto& row : rows) {
+    float units = 0;
+    for (const auto& k : row) units += k.width;
+    max_units = std::max(max_units, units + (row.size() - 1) * 0.0f);
+  }
+  const float unit_w = (width - gap * 14) / std::max(max_units, 1.0f);
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(gap, gap));
+  ImGui::PushID("keyboard");
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const auto& row = rows[r];
+    float row_w = 0;
+    for (const auto& k : row) row_w += k.width * unit_w;
+    row_w += gap * static_cast<float>(row.size() - 1);
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, (width - row_w) / 2));
+    for (size_t i = 0; i < row.size(); ++i) {
+      const KeyboardKey& key = row[i];
+      if (i > 0) ImGui::SameLine();
+      std::string label;
+      switch (key.action) {
+        case KeyAction::kShift: label = ui.Tr("Shift"); break;
+        case KeyAction::kBackspace: label = ui.Tr("Delete"); break;
+        case KeyAction::kSpace: label = ui.Tr("Space"); break;
+        case KeyAction::kEnter: label = ui.Tr("OK"); break;
+        case KeyAction::kPage:
+          label = vm.keyboard().page() == OnScreenKeyboard::Page::kLetters ? ui.Tr("ÀÉÑ…") : ui.Tr("ABC");
+          break;
+        case KeyAction::kText: label = key.text; break;
+      }
+      // Narrow keys (phones) get short labels.
+      const float key_w = key.width * unit_w;
+      if (ImGui::CalcTextSize(label.c_str()).x + 2 * ImGui::GetStyle().FramePadding.x > key_w) {
+        if (key.action == KeyAction::kShift) label = ui.Tr("Aa");
+        if (key.action == KeyAction::kBackspace) label = ui.Tr("«");
+        if (key.action == KeyAction::kPage) label = ui.Tr("ÉÑ");
+      }
+      const bool highlight = key.action == KeyAction::kShift && vm.keyboard().shift();
+      if (highlight) ImGui::PushStyleColor(ImGuiCol_Button, kPrimary);
+      const std::string name = KeyName(key);
+      const std::string id = label + "##" + name + std::to_string(r);
+      if (ImGui::Button(id.c_str(), ImVec2(key_w, ui.layout.key_height))) vm.PressKey(key);
+      if (highlight) ImGui::PopStyleColor();
+      NoteItem(ui, name);
+    }
+  }
+  ImGui::PopID();
+  ImGui::PopStyleVar();
+}
+
+std::string NoticeMessage(UiContext& ui, const Notice& notice) {
+  return ui.catalogue->Format(notice.id, notice.args);
+}
+
+void NoticeText(UiContext& ui, const Notice& notice) {
+  if (notice.empty()) return;
+  ImGui::PushStyleColor(ImGuiCol_Text, notice.is_error ? kError : kInfo);
+  ImGui::PushTextWrapPos(0.0f);
+  const std::string text = NoticeMessage(ui, notice);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  NoteItem(ui, "notice");
+}
+
+void IdleCountdownBanner(UiContext& ui, KioskViewModel& vm) {
+  const std::optional<int> seconds = vm.IdleCountdown();
+  if (!seconds) return;
+  const std::string text =
+      ui.Format("Still there? Starting over in {0} s. Touch the screen to continue.", {std::to_string(*seconds)});
+  ImGui::PushStyleColor(ImGuiCol_Text, kInfo);
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  NoteItem(ui, "idle.countdown");
+}
+
+void SyncIndicatorText(UiContext& ui, const SyncIndicator& sync) {
+  std::string text = sync.state == SyncIndicator::State::kNoServer
+                         ? ui.Tr("Working offline: not connected to a server")
+                         : ui.Format("Connected to {0}, not synced yet", {sync.host.empty() ? ui.Tr("the server") : sync.host});
+  ImGui::PushStyleColor(ImGuiCol_Text, kCalm);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopStyleColor();
+  NoteItem(ui, "sync");
+}
+
+}  // namespace mk::client

@@ -1,0 +1,50 @@
+// Shared kiosk widgets: big buttons, text fields the view-model owns, the keyboard, the countdown, the sync indicator.
+#pragma once
+
+#include <string>
+
+#include "client/screens/ui_context.h"
+#include "client/viewmodels/kiosk_view_model.h"
+
+namespace mk::client {
+
+// Records the last ImGui item's rectangle under `name` (UiContext::notes, note_widget).
+void NoteItem(UiContext& ui, const std::string& name);
+
+// A button at least layout.touch high. `name` is its stable id and note name.
+bool BigButton(UiContext& ui, const std::string& name, const std::string& label, float width, bool primary = false);
+
+// A heading in the bold font (when there is one), larger, wrapped.
+void Heading(UiContext& ui, const std::string& text, float scale);
+
+// A labelled box showing a view-model field, with a caret when focused; a tap focuses it.
+// `secret` shows dots instead of the text (PINs).
+void TextBox(UiContext& ui, KioskViewModel& vm, FieldId id, const std::string& name, const std::string& label,
+             float width, bool secret = false);
+
+// A large tick box with its text; returns true when tapped.
+bool TickBox(UiContext& ui, const std::string& name, const std::string& label, bool checked, float width);
+
+// The on-screen keyboard over the view-model's keyboard state, `width` wide.
+void OnScreenKeyboardWidget(UiContext& ui, KioskViewModel& vm, float width);
+
+// A notice in calm (info) or clear (error) colours.
+void NoticeText(UiContext& ui, const Notice& notice);
+
+// The idle countdown, when it runs.
+void IdleCountdownBanner(UiContext& ui, KioskViewModel& vm);
+
+// The small, calm sync indicator.
+void SyncIndicatorText(UiContext& ui, const SyncIndicator& sync);
+
+// Call right after BeginChild: lets a finger drag the content up and down (ImGui 1.86 scrolls
+// only with a wheel), and puts the scroll position back to the top after a reset.
+void ScrollArea(const UiContext& ui);
+
+// Height the on-screen keyboard takes with the current layout (0 when it is hidden).
+float KeyboardHeight(const UiContext& ui, const KioskViewModel& vm);
+
+// The translated message of a notice with its arguments.
+std::string NoticeMessage(UiContext& ui, const Notice& notice);
+
+}  // namespace mk::client

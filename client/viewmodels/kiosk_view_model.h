@@ -1,0 +1,242 @@
+// The kiosk's state machine and commands: Home, check-in, confirmation, walk-in, PIN, settings.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "client/i18n/catalogue.h"
+#include "client/viewmodels/idle_timer.h"
+#include "client/viewmodels/kiosk_settings.h"
+#include "client/viewmodels/on_screen_keyboard.h"
+#include "client/viewmodels/scanner_detector.h"
+#include "client/viewmodels/sync_indicator.h"
+#include "client/viewmodels/text_field.h"
+#include "client/viewmodels/trainer_pin.h"
+#include "sync/common/civil_time.h"
+#include "sync/common/clock.h"
+#include "sync/common/time_zone.h"
+#include "sync/store/store.h"
+
+namespace mk::client {
+
+enum class Screen { kHome, kCheckIn, kConfirmation, kAlreadyCheckedIn, kWalkIn, kPinPrompt, kSettings };
+
+// The text fields the kiosk has. Typed text (physical keyboard, on-screen keyboard, scanner
+// bursts that turn out not to be codes) goes to the focused one.
+enum class FieldId { kNone = -1, kSearch = 0, kCode, kFirstName, kLastName, kSchool, kEmail, kPin, kNewPin, kServerUrl, kEnrolCode, kCount };
+
+// A message for the screen: a catalogue id (i18n::Msg) and its {0}, {1} arguments.
+struct Notice {
+  std::string id;
+  std::vector<std::string> args;
+  bool is_error = false;
+  bool empty() const { return id.empty(); }
+};
+
+// One of today's sessions on Home.
+struct SessionItem {
+  std::string id;
+  std::string title;
+  std::string room;
+  CivilTime starts;  // wall clock of the centre
+  CivilTime ends;
+  CivilTime opens;        // check-in opens (an hour before the start)
+  bool running = false;   // started and not ended
+  bool open = false;      // check-in is possible now
+};
+
+// What a search result may show at a shared kiosk: first name, initial of the last name, school.
+struct PersonRow {
+  std::string person_id;
+  std::string display_name;  // "Anna M."
+  std::string school;
+};
+
+struct ConfirmationView {
+  std::string display_name;  // "Anna M."
+  std::string course_title;
+  std::string room;
+  CivilTime checked_in_at;
+  bool late = false;
+  bool walk_in = false;
+};
+
+// Where a PIN prompt leads when the right PIN is entered.
+enum class PinPurpose { kExit, kSettings };
+
+struct KioskOptions {
+  std::string data_dir;
+  bool kiosk_mode = true;                 // fullscreen; leaving needs the trainer PIN
+  int64_t confirmation_ms = 6000;         // the confirmation returns to Home by itself
+  int64_t countdown_ms = 10000;           // the idle countdown shows this long
+  int64_t opens_before_start_ms = 60 * 60 * 1000;
+  std::optional<i18n::Language> language; // overrides the saved setting (--lang)
+  // Enrols the device with a server (URL, one-time code); empty: enrolment is not offered.
+  // Runs on the UI thread and may take as long as the network does.
+  std::function<Status(const std::string& server_url, const std::string& code)> enrol;
+};
+
+// Thread safety: one thread (the UI thread). Reads and writes go through store::Store; the
+// view-model never runs SQL. Time comes only from the injected clock.
+// Invariants: after ResetForNextPerson() nothing of the previous person remains (fields,
+// results, confirmation, notices, keyboard state, chosen session) and generation() changed,
+// so screens put their scroll positions back (the kiosk has no ImGui text widgets: all text
+// lives here).
+class KioskViewModel {
+ public:
+  static Result<std::unique_ptr<KioskViewModel>> Create(store::Store& store, Clock& clock, const KioskOptions& options);
+
+  // --- state for the screens
+  Screen screen() const { return screen_; }
+  int generation() const { return generation_; }
+  const std::string& centre_name() const { return centre_name_; }
+  CivilTime Today() const;
+  const std::vector<SessionItem>& sessions() const { return sessions_; }
+  const SessionItem* chosen_session() const;
+  const std::vector<PersonRow>& results() const { return results_; }
+  const Notice& notice() const { return notice_; }
+  const Notice& search_hint() const { return search_hint_; }
+  const ConfirmationView& confirmation() const { return confirmation_; }
+  const TextField& field(FieldId id) const { return fields_[static_cast<size_t>(id)]; }
+  FieldId focused() const { return focused_; }
+  const Notice* FieldError(FieldId id) const;
+  const std::set<store::Subject>& walk_in_subjects() const { return subjects_; }
+  bool walk_in_consent() const { return consent_; }
+  const OnScreenKeyboard& keyboard() const { return keyboard_; }
+  // The on-screen keyboard shows while a text field (other than the PIN, which has a keypad)
+  // has the focus; OK on the keyboard moves on and finally hides it.
+  bool keyboard_visible() const { return focused_ != FieldId::kNone && focused_ != FieldId::kPin; }
+  // True once after the focus moved: the screen scrolls the focused field into view.
+  bool TakeScrollRequest() {
+    const bool r = scroll_to_focus_;
+    scroll_to_focus_ = false;
+    return r;
+  }
+  const KioskSettings& settings() const { return settings_; }
+  // The language on screen now: the setting, or what this person chose on Home until the
+  // next reset.
+  i18n::Language language() const { return language_; }
+  const KioskSettings& draft_settings() const { return draft_; }
+  int settings_generation() const { return settings_generation_; }
+  const SyncIndicator& sync() const { return sync_; }
+  bool kiosk_mode() const { return options_.kiosk_mode; }
+  bool exit_requested() const { return exit_requested_; }
+  PinPurpose pin_purpose() const { return pin_purpose_; }
+  // Seconds left before the idle reset while the countdown shows.
+  std::optional<int> IdleCountdown() const;
+  // How long the loop may sleep before Update() has something to do (-1: until input).
+  int64_t NextWakeInMs() const;
+
+  // --- input from any screen
+  void OnActivity();                  // a touch or click anywhere: extends the idle time
+  void OnText(std::string_view utf8); // typed or pasted text, scanner characters
+  void OnEnter();
+  void OnBackspace();
+  void Update();                      // timers: confirmation return, idle reset; call every frame
+  void OnCloseRequested();            // the window's close button or the system's quit
+
+  // --- Home
+  void RefreshSessions();
+  void OpenSession(const std::string& session_id);
+  void SetLanguage(i18n::Language language);  // for the current person only
+  void RequestSettings();
+
+  // --- check-in
+  void Focus(FieldId id);
+  void ChooseResult(size_t index);
+  void SubmitCode();
+  void StartWalkIn();
+  void BackToHome();
+  void PressKey(const KeyboardKey& key);
+
+  // --- walk-in
+  void ToggleSubject(store::Subject subject);
+  void SetConsent(bool on);
+  void SubmitWalkIn();
+
+  // --- confirmation
+  void Done();
+
+  // --- PIN prompt and settings
+  void SubmitPin();
+  void CancelPin();
+  void SetDraftIdleSeconds(int seconds);
+  void SetDraftLanguage(i18n::Language language);
+  void SetDraftUiScale(float scale);
+  void SaveSettings();
+  void ChangePin();
+  void EnrolDevice();  // with the server URL field and the enrolment code field
+  bool can_enrol() const { return static_cast<bool>(options_.enrol); }
+  void CloseSettings();
+  void ExitKiosk();  // from settings: leave the kiosk
+
+  // Forgets everything of the current person and shows Home (the idle reset, "Done").
+  void ResetForNextPerson();
+
+ private:
+  KioskViewModel(store::Store& store, Clock& clock, KioskOptions options)
+      : store_(store), clock_(clock), options_(std::move(options)), idle_(60000, 10000) {}
+
+  TextField& MutableField(FieldId id) { return fields_[static_cast<size_t>(id)]; }
+  void RunSearch();
+  void CheckInPerson(const std::string& session_id, const std::string& person_id, store::CheckInMethod method);
+  void ShowConfirmation(const std::string& session_id, const std::string& person_id,
+                        const store::CheckInResult& result, store::CheckInMethod method);
+  void HandleScannedCode(const std::string& code);
+  void ShowStoreError(const Status& status);
+  void SetNotice(const char* id, std::vector<std::string> args = {}, bool error = true);
+  void FieldChanged(FieldId id);
+  bool AcceptsCommand();
+  bool IsIdleRelevant() const;
+  void Go(Screen screen);
+  void ValidateWalkInField(FieldId id);
+
+  store::Store& store_;
+  Clock& clock_;
+  KioskOptions options_;
+  TimeZone zone_ = TimeZone::Utc();
+  std::string centre_id_;
+  std::string centre_name_;
+
+  Screen screen_ = Screen::kHome;
+  int generation_ = 0;
+  std::vector<SessionItem> sessions_;
+  std::string session_id_;
+  std::vector<PersonRow> results_;
+  Notice notice_;
+  Notice search_hint_;
+  ConfirmationView confirmation_;
+  int64_t confirmation_since_ms_ = 0;
+  std::array<TextField, static_cast<size_t>(FieldId::kCount)> fields_;
+  FieldId focused_ = FieldId::kNone;
+  std::map<FieldId, Notice> field_errors_;
+  std::set<store::Subject> subjects_;
+  bool consent_ = false;
+  OnScreenKeyboard keyboard_;
+  ScannerDetector scanner_;
+  FieldId burst_field_ = FieldId::kNone;
+  std::string burst_field_before_;
+  IdleTimer idle_;
+  KioskSettings settings_;
+  KioskSettings draft_;
+  i18n::Language language_ = i18n::Language::kGerman;
+  int settings_generation_ = 0;
+  SyncIndicator sync_;
+  PinPurpose pin_purpose_ = PinPurpose::kExit;
+  PinAttemptLimiter pin_limiter_;
+  bool exit_requested_ = false;
+  int64_t last_refresh_ms_ = 0;
+  bool scroll_to_focus_ = false;
+};
+
+// "Anna M." from first and last name (the last name's first letter only).
+std::string ShortDisplayName(std::string_view first_name, std::string_view last_name);
+
+}  // namespace mk::client

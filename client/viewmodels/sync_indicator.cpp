@@ -1,0 +1,39 @@
+// Reading the sync state for the indicator.
+#include "sync_indicator.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace mk::client {
+
+std::string HostOfUrl(const std::string& url) {
+  size_t start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  size_t end = url.find_first_of(":/?#", start);
+  if (end == std::string::npos) end = url.size();
+  std::string host = url.substr(start, end - start);
+  if (const size_t at = host.rfind('@'); at != std::string::npos) host = host.substr(at + 1);
+  return host;
+}
+
+SyncIndicator ReadSyncIndicator(const std::string& data_dir) {
+  SyncIndicator s;
+  std::ifstream in(data_dir + "/server.json", std::ios::binary);
+  if (!in) return s;
+  s.state = SyncIndicator::State::kConnectedNotSynced;
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false);
+  if (j.is_object()) {
+    for (const char* key : {"url", "server_url", "server"}) {
+      if (j.contains(key) && j[key].is_string()) {
+        s.host = HostOfUrl(j[key].get<std::string>());
+        break;
+      }
+    }
+  }
+  return s;
+}
+
+}  // namespace mk::client

@@ -1,0 +1,95 @@
+// The kiosk's window: SDL2 + OpenGL3 + Dear ImGui behind one class, with an event-driven frame loop.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sync/common/status.h"
+
+namespace mk::platform {
+
+struct WindowOptions {
+  std::string title = "mintkiosk";
+  int width = 1280;
+  int height = 800;
+  bool fullscreen = false;
+  float ui_scale = 1.0f;
+};
+
+// What the frame function learns about this frame.
+struct FrameInput {
+  int width = 0;   // window size in ImGui units (io.DisplaySize)
+  int height = 0;
+  int64_t now_ms = 0;  // monotonic milliseconds (SDL_GetTicks64)
+  bool close_requested = false;  // window close or SDL_QUIT since the last frame: the app decides
+  std::vector<std::string> dropped_files;  // files dropped onto the window since the last frame
+};
+
+// What the frame function wants next.
+struct FrameResult {
+  bool keep_running = true;
+  int64_t wake_in_ms = -1;  /* -1: sleep until input */
+  bool redraw_soon = false;  // render another frame right away (animations, a screen change)
+};
+
+// One window with its GL context and ImGui context. Not thread-safe: create, run and destroy it
+// on one thread (the main thread on most platforms); only RequestFrame may be called from other
+// threads. One AppWindow per process (ImGui's SDL backend keeps global state).
+//
+// Environment: SDL_VIDEODRIVER (x11, wayland, offscreen, dummy) is honoured by SDL itself;
+// MINTKIOSK_FONT_DIR moves the fonts (see fonts.h); MINTKIOSK_FIRST_FRAME_FILE=FILE makes Run
+// write the CLOCK_MONOTONIC time in nanoseconds at which the first frame was on screen (for the
+// cold-start benchmark); MINTKIOSK_TEST_LAYOUT=FILE makes Run write the widgets named with
+// NoteWidget (test_layout.h) after every rendered frame (for the end-to-end tests).
+class AppWindow {
+ public:
+  // Frames rendered after a frame that saw input, so ImGui's layout and hover state settle.
+  static constexpr int kSettleFrames = 2;
+  // Font size in pixels at ui_scale 1.0; fonts are built at kBaseFontPixels * ui_scale.
+  static constexpr float kBaseFontPixels = 20.0f;
+
+  static Result<std::unique_ptr<AppWindow>> Create(const WindowOptions& options);  // SDL2 + OpenGL3 (GLSL 130, or GLES where needed) + ImGui context + fonts
+  ~AppWindow();
+  AppWindow(const AppWindow&) = delete;
+  AppWindow& operator=(const AppWindow&) = delete;
+
+  // Event-driven loop: calls `frame` between ImGui::NewFrame() and ImGui::Render() only on input, on a requested wake-up or when redraw_soon (SDL_WaitEventTimeout; ImGui needs a couple of frames after input to settle, render those too); returns when keep_running is false.
+  // The first call renders a first frame at once. Input trickles into frames as ImGui 1.87's
+  // input queue would: a command key's press and release, a pointer move and the press that
+  // follows it, and a button's press and release each reach ImGui in different frames (ImGui
+  // 1.86 would otherwise miss presses or see a tap without the hover before it). Typed text is
+  // queued and never split: after a character the loop waits up to 30 ms for the next one
+  // (250 ms at most), so a barcode scanner's burst reaches one frame even when frames are slow.
+  // Events that are not input, window or drop events (SDL user events of other types, audio,
+  // ...) do not cause a frame.
+  Status Run(const std::function<FrameResult(const FrameInput&)>& frame);
+
+  void SetFullscreen(bool on);
+  void SetUiScale(float scale);  // rebuilds fonts at the new size (and the GL font texture)
+
+  // Writes the last rendered frame as PNG (window pixels, RGB). Outside Run it renders the last
+  // frame's draw data again and reads it back; called from inside a frame function it takes the
+  // current frame once it has rendered (errors are then written to stderr).
+  Status SaveScreenshot(const std::string& png_path);  // the last rendered frame, via glReadPixels and stb_image_write (pkg-config stb)
+
+  // Thread-safe: wakes Run for one frame (e.g. a background sync finished). Harmless when no
+  // window exists.
+  static void RequestFrame();
+
+  bool fullscreen() const;
+  float ui_scale() const;
+  // Frames rendered so far by Run (all calls together).
+  int64_t frames_rendered() const;
+  // Size of the GL drawable in pixels (what SaveScreenshot writes).
+  void DrawableSize(int* width, int* height) const;
+
+ private:
+  struct Impl;
+  explicit AppWindow(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mk::platform

@@ -1,0 +1,68 @@
+// Forward migrations of the server tables, tracked in meta.server_schema_version.
+#include "server_schema.h"
+
+#include <string>
+
+namespace mk::server {
+namespace {
+
+// Version 1: enrolled devices and one-time enrolment codes. Only hashes of tokens and codes are
+// stored, so a copy of the database does not let anyone act as a device.
+constexpr const char* kServerVersion1 = R"sql(
+CREATE TABLE server_devices (
+  id           TEXT PRIMARY KEY,
+  centre_id    TEXT NOT NULL REFERENCES centres(id),
+  name         TEXT NOT NULL DEFAULT '',
+  token_hash   TEXT NOT NULL UNIQUE,
+  created_at   INTEGER NOT NULL,
+  last_seen_at INTEGER,
+  revoked_at   INTEGER
+);
+CREATE INDEX server_devices_by_centre ON server_devices(centre_id);
+
+CREATE TABLE enrolment_codes (
+  code_hash  TEXT PRIMARY KEY,
+  centre_id  TEXT NOT NULL REFERENCES centres(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at    INTEGER,
+  device_id  TEXT REFERENCES server_devices(id)
+) WITHOUT ROWID;
+)sql";
+
+constexpr const char* kServerMigrations[] = {kServerVersion1};
+static_assert(sizeof(kServerMigrations) / sizeof(kServerMigrations[0]) == kServerSchemaVersion,
+              "every server schema version needs exactly one migration");
+
+Result<int> ServerVersion(store::Database& db) {
+  MK_ASSIGN_OR_RETURN(store::Statement st, db.Prepare("SELECT value FROM meta WHERE key = 'server_schema_version'"));
+  MK_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return 0;
+  return static_cast<int>(std::stoll(st.ColumnText(0)));
+}
+
+}  // namespace
+
+Status MigrateServerSchema(store::Database& db) {
+  MK_ASSIGN_OR_RETURN(int current, ServerVersion(db));
+  if (current > kServerSchemaVersion) {
+    return Corrupt("this server database was written by a newer mintkiosk-server (server schema " +
+                   std::to_string(current) + ", this build knows " + std::to_string(kServerSchemaVersion) +
+                   "); update mintkiosk-server");
+  }
+  for (int version = 1; version <= kServerSchemaVersion; ++version) {
+    MK_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(db));
+    // Another process may have migrated between our read and our lock.
+    MK_ASSIGN_OR_RETURN(int now, ServerVersion(db));
+    if (now >= version) continue;
+    MK_RETURN_IF_ERROR(db.Exec(kServerMigrations[version - 1]));
+    MK_ASSIGN_OR_RETURN(store::Statement st, db.Prepare(
+        "INSERT INTO meta(key, value) VALUES ('server_schema_version', ?1) ON CONFLICT(key) DO UPDATE SET value = ?1"));
+    st.Bind(1, std::to_string(version));
+    MK_RETURN_IF_ERROR(st.Run());
+    MK_RETURN_IF_ERROR(tx.Commit());
+  }
+  return Status::Ok();
+}
+
+}  // namespace mk::server

@@ -1,0 +1,17 @@
+// The server's own tables (devices with tokens, enrolment codes) on top of the shared domain schema.
+#pragma once
+
+#include "sync/store/database.h"
+
+namespace mk::server {
+
+// The server schema version this build writes, kept in meta.server_schema_version (the domain
+// schema keeps PRAGMA user_version, see sync/store/schema.h).
+inline constexpr int kServerSchemaVersion = 1;
+
+// Applies the missing server migrations, each in its own transaction with the new version.
+// A file written by a newer server is refused (kCorrupt) and left untouched.
+// REQUIRES: the domain schema is current (store::Migrate ran).
+Status MigrateServerSchema(store::Database& db);
+
+}  // namespace mk::server

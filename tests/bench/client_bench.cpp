@@ -1,0 +1,178 @@
+// mk_bench_client: the kiosk window's cold start to first frame, idle CPU and memory, against baselines.
+//
+// Usage: mk_bench_client [--people N] [--starts N] [--idle-seconds S] [--idle-runs N]
+// Starts its own Xvfb (software GL, Mesa llvmpipe), seeds a demo centre with N teachers, and
+// measures, in one run:
+//   - cold start: process start to the first frame on screen (MINTKIOSK_FIRST_FRAME_FILE), for
+//     the kiosk with the N-person store and for mk_window_probe --empty (an empty SDL window);
+//   - idle CPU: utime+stime from /proc/PID/stat over S seconds with nobody at the kiosk;
+//   - RSS: VmRSS after the idle period, its private part RssAnon (heap, not the shared
+//     libraries such as Mesa's LLVM), and VmHWM (peak).
+// Prints medians and percentiles; see docs/benchmarks.md.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/e2e/e2e_support.h"
+#include "tests/support/test_support.h"
+
+namespace {
+
+using mk::e2e::Child;
+using mk::e2e::WaitUntil;
+
+struct Program {
+  std::string label;
+  std::vector<std::string> argv;
+};
+
+int64_t MonotonicNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p / 100.0 * static_cast<double>(v.size() - 1) + 0.5));
+  return v[i];
+}
+
+// utime + stime of a process in seconds.
+double CpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = stat.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0;
+  unsigned long long stime = 0;
+  for (int i = 3; i <= 15; ++i) {  // fields 3.. after "pid (comm)"; utime is 14, stime 15
+    fields >> field;
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// A "VmRSS:"-style line of /proc/PID/status in MB.
+double StatusMb(pid_t pid, const std::string& key) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key, 0) == 0) return std::atof(line.c_str() + key.size()) / 1024.0;
+  }
+  return -1;
+}
+
+struct Started {
+  std::unique_ptr<Child> child;
+  double first_frame_ms = -1;
+};
+
+Started Start(const Program& p, const std::string& display, const std::string& dir, int run) {
+  const std::string stamp = dir + "/first-frame-" + std::to_string(run);
+  std::remove(stamp.c_str());
+  Started s;
+  const int64_t t0 = MonotonicNanos();
+  s.child = std::make_unique<Child>(
+      p.argv,
+      std::map<std::string, std::string>{{"DISPLAY", display}, {"SDL_VIDEODRIVER", "x11"}, {"MINTKIOSK_FIRST_FRAME_FILE", stamp}},
+      dir + "/program.log");
+  long long t1 = 0;
+  WaitUntil([&] {
+    std::ifstream in(stamp);
+    return static_cast<bool>(in >> t1);
+  }, 60000);
+  if (t1 > 0) s.first_frame_ms = static_cast<double>(t1 - t0) / 1e6;
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int people = 100000;
+  int starts = 15;
+  int idle_seconds = 20;
+  int idle_runs = 3;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const int value = std::atoi(argv[i + 1]);
+    if (flag == "--people") people = value;
+    else if (flag == "--starts") starts = value;
+    else if (flag == "--idle-seconds") idle_seconds = value;
+    else if (flag == "--idle-runs") idle_runs = value;
+    else {
+      std::fprintf(stderr, "usage: mk_bench_client [--people N] [--starts N] [--idle-seconds S] [--idle-runs N]\n");
+      return 2;
+    }
+  }
+  mk::test::TempDir dir;
+  mk::e2e::XvfbServer x(1920, 1080, dir.File("xvfb.log"), "");
+  if (!x.ok()) {
+    std::fprintf(stderr, "mk_bench_client: Xvfb did not start\n");
+    return 1;
+  }
+  const std::string data = dir.File("data");
+  std::printf("seeding %d teachers...\n", people);
+  std::fflush(stdout);
+  const auto seeded = mk::test::Run(
+      {mk::test::BinPath("mintkiosk"), "--data", data, "demo", "--teachers", std::to_string(people)});
+  if (seeded.exit_code != 0) {
+    std::fprintf(stderr, "mk_bench_client: seeding failed: %s\n", seeded.err.c_str());
+    return 1;
+  }
+  const std::vector<Program> programs = {
+      {"empty SDL window (baseline)", {mk::test::BinPath("mk_window_probe"), dir.File("probe.txt"), "--empty", "--size", "1280x800"}},
+      {"kiosk, " + std::to_string(people) + " people",
+       {mk::test::BinPath("mintkiosk"), "--data", data, "kiosk", "--windowed", "--size", "1280x800", "--lang", "de"}},
+  };
+
+  std::printf("\n%-28s %10s %10s %10s %10s\n", "cold start to first frame", "p50 ms", "p90 ms", "max ms", "runs");
+  for (const Program& p : programs) {
+    std::vector<double> ms;
+    for (int r = 0; r < starts; ++r) {
+      Started s = Start(p, x.display(), dir.path(), r);
+      if (s.first_frame_ms >= 0) ms.push_back(s.first_frame_ms);
+      s.child->Stop();
+    }
+    std::printf("%-28s %10.0f %10.0f %10.0f %10zu\n", p.label.c_str(), Percentile(ms, 50), Percentile(ms, 90),
+                Percentile(ms, 100), ms.size());
+  }
+
+  std::printf("\n%-28s %10s %10s %10s %10s %10s\n", "idle", "CPU % p50", "CPU % max", "RSS MB", "anon MB", "peak MB");
+  for (const Program& p : programs) {
+    std::vector<double> cpu;
+    std::vector<double> rss;
+    std::vector<double> peak;
+    std::vector<double> anon;
+    for (int r = 0; r < idle_runs; ++r) {
+      Started s = Start(p, x.display(), dir.path(), 1000 + r);
+      if (s.first_frame_ms < 0) continue;
+      // Let the settle frames and any start-up work finish, then leave the kiosk alone.
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+      const double c0 = CpuSeconds(s.child->pid());
+      const auto w0 = std::chrono::steady_clock::now();
+      std::this_thread::sleep_for(std::chrono::seconds(idle_seconds));
+      const double c1 = CpuSeconds(s.child->pid());
+      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
+      cpu.push_back(100.0 * (c1 - c0) / wall);
+      rss.push_back(StatusMb(s.child->pid(), "VmRSS:"));
+      anon.push_back(StatusMb(s.child->pid(), "RssAnon:"));
+      peak.push_back(StatusMb(s.child->pid(), "VmHWM:"));
+      s.child->Stop();
+    }
+    std::printf("%-28s %10.2f %10.2f %10.1f %10.1f %10.1f\n", p.label.c_str(), Percentile(cpu, 50),
+                Percentile(cpu, 100), Percentile(rss, 50), Percentile(anon, 50), Percentile(peak, 100));
+  }
+  return 0;
+}

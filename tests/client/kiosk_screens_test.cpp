@@ -1,0 +1,357 @@
+// The screens driven headless through ImGui 1.86's input API: whole check-ins by clicks and typing.
+#include <catch2/catch.hpp>
+#include <imgui.h>
+
+#include "client/screens/screens.h"
+#include "kiosk_fixture.h"
+#include "platform/fonts.h"
+#include "sync/common/utf8.h"
+
+using namespace mk;
+using namespace mk::client;
+using test::Count;
+using test::KioskFixture;
+
+namespace {
+
+constexpr int kKeyEnter = 13;
+constexpr int kKeyBackspace = 8;
+
+// An ImGui context with no renderer: frames are built and laid out, never drawn.
+class HeadlessKiosk {
+ public:
+  HeadlessKiosk(KioskFixture& f, float width, float height, float scale = 1.0f) : f_(f) {
+    auto de = i18n::Catalogue::Builtin(i18n::Language::kGerman);
+    auto en = i18n::Catalogue::Builtin(i18n::Language::kEnglish);
+    REQUIRE(de.ok());
+    REQUIRE(en.ok());
+    de_ = *de;
+    en_ = *en;
+    context_ = ImGui::CreateContext();
+    ImGui::SetCurrentContext(context_);
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(width, height);
+    io.DeltaTime = 1.0f / 60.0f;
+    if (!platform::LoadFonts(io, 20.0f * scale).ok()) io.Fonts->AddFontDefault();
+    unsigned char* pixels = nullptr;
+    int w = 0;
+    int h = 0;
+    io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);
+    io.KeyMap[ImGuiKey_Enter] = kKeyEnter;
+    io.KeyMap[ImGuiKey_KeyPadEnter] = 14;
+    io.KeyMap[ImGuiKey_Backspace] = kKeyBackspace;
+    io.KeyMap[ImGuiKey_V] = 'V';
+    ui_.notes = &notes_;
+    ui_.bold_font = platform::BoldFont(io);
+    ui_.layout.scale = scale;
+    Frame();
+  }
+  ~HeadlessKiosk() { ImGui::DestroyContext(context_); }
+
+  void Frame() {
+    f_.vm->Update();
+    ui_.catalogue = f_.vm->language() == i18n::Language::kGerman ? &de_ : &en_;
+    ImGui::NewFrame();
+    DrawKiosk(ui_, *f_.vm);
+    ImGui::Render();
+  }
+
+  bool Has(const std::string& name) const { return notes_.rects.count(name) > 0; }
+  const WidgetRect& Rect(const std::string& name) const {
+    INFO("widget " << name << " on screen " << notes_.screen);
+    REQUIRE(Has(name));
+    return notes_.rects.at(name);
+  }
+  const std::string& screen() const { return notes_.screen; }
+  const WidgetNotes& notes() const { return notes_; }
+
+  // A tap: move there, press, release, each in its own frame as a touch screen delivers it.
+  void Click(const std::string& name) {
+    const WidgetRect r = Rect(name);
+    const ImVec2 size = ImGui::GetIO().DisplaySize;
+    INFO("widget " << name << " at " << r.cx() << "," << r.cy());
+    REQUIRE(r.cx() >= 0);
+    REQUIRE(r.cy() >= 0);
+    REQUIRE(r.cx() < size.x);
+    REQUIRE(r.cy() < size.y);
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2(r.cx(), r.cy());
+    f_.clock.Advance(300);
+    Frame();
+    io.MouseDown[0] = true;
+    f_.clock.Advance(80);
+    Frame();
+    io.MouseDown[0] = false;
+    f_.clock.Advance(80);
+    Frame();
+    Frame();  // the frame that shows what the tap changed
+  }
+  // Types on the physical keyboard like a person (one character a frame, 150 ms apart).
+  void Type(const std::string& text) {
+    for (size_t pos = 0; pos < text.size();) {
+      const size_t start = pos;
+      utf8::DecodeNext(text, &pos);
+      ImGui::GetIO().AddInputCharactersUTF8(text.substr(start, pos - start).c_str());
+      f_.clock.Advance(150);
+      Frame();
+    }
+    Frame();
+  }
+  // Taps keys of the on-screen keyboard by their labels.
+  void TapKeys(const std::vector<std::string>& keys) {
+    for (const std::string& k : keys) Click("key." + k);
+  }
+  void PressKey(int key) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeysDown[key] = true;
+    Frame();
+    io.KeysDown[key] = false;
+    Frame();
+    Frame();
+  }
+  // A USB scanner: the whole code in one frame, Enter in the next.
+  void Scan(const std::string& code) {
+    f_.clock.Advance(1000);
+    ImGui::GetIO().AddInputCharactersUTF8(code.c_str());
+    Frame();
+    f_.clock.Advance(10);
+    PressKey(kKeyEnter);
+  }
+
+ private:
+  KioskFixture& f_;
+  i18n::Catalogue de_;
+  i18n::Catalogue en_;
+  ImGuiContext* context_ = nullptr;
+  WidgetNotes notes_;
+  UiContext ui_;
+};
+
+bool IsText(const std::string& name) {
+  return name == "sync" || name == "notice" || name == "idle.countdown" || name.rfind("confirmation.t", 0) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("A whole check-in by taps on the tablet: session, on-screen keyboard, result", "[ui][screens]") {
+  KioskFixture f;
+  HeadlessKiosk k(f, 1280, 800);
+  CHECK(k.screen() == "home");
+  // No list of people on Home.
+  for (const auto& [name, rect] : k.notes().rects) CHECK(name.rfind("checkin.result", 0) != 0);
+  k.Click("home.session.0");
+  REQUIRE(k.screen() == "checkin");
+  CHECK_FALSE(k.Has("checkin.result.0"));  // and none before a search
+  k.TapKeys({"A", "n", "n"});              // shift is on for the first letter
+  CHECK(f.vm->field(FieldId::kSearch).text() == "Ann");
+  REQUIRE(k.Has("checkin.result.0"));
+  CHECK_FALSE(k.Has("checkin.result.1"));
+  k.Click("checkin.result.0");
+  REQUIRE(k.screen() == "confirmation");
+  CHECK(Count(f.store->db(), "SELECT count(*) FROM attendance WHERE person_id = '" + f.anna + "' AND session_id = '" +
+                                 f.session_id + "' AND method = 'kiosk_search'") == 1);
+  // A second tap right away changes nothing; after the confirmation time Home is back.
+  k.Click("confirmation.done");
+  CHECK(k.screen() == "confirmation");
+  f.clock.Advance(6000);
+  k.Frame();
+  k.Frame();
+  CHECK(k.screen() == "home");
+  CHECK(Count(f.store->db(), "SELECT count(*) FROM attendance") == 1);
+}
+
+TEST_CASE("A check-in on a phone by typing on a hardware keyboard", "[ui][screens]") {
+  KioskFixture f;
+  HeadlessKiosk k(f, 412, 915);
+  k.Click("home.session.0");
+  REQUIRE(k.screen() == "checkin");
+  k.Type("Łuk");
+  REQUIRE(k.Has("checkin.result.0"));
+  k.PressKey(kKeyBackspace);
+  CHECK(f.vm->field(FieldId::kSearch).text() == "Łu");
+  k.Click("checkin.result.0");
+  REQUIRE(k.screen() == "confirmation");
+  CHECK(f.vm->confirmation().display_name == "Łukasz N.");
+  CHECK(Count(f.store->db(), "SELECT count(*) FROM attendance WHERE person_id = '" + f.lukasz + "'") == 1);
+}
+
+TEST_CASE("A walk-in by taps and typing on the full-HD portrait kiosk", "[ui][screens]") {
+  KioskFixture f;
+  HeadlessKiosk k(f, 1080, 1920);
+  k.Click("home.session.0");
+  k.Type("Zofia Wiśniewska");
+  CHECK_FALSE(k.Has("checkin.result.0"));
+  k.Click("checkin.walkin");
+  REQUIRE(k.screen() == "walkin");
+  k.Click("walkin.school");
+  k.Type("Schule am See");
+  k.PressKey(kKeyEnter);  // on to the email
+  CHECK(f.vm->focused() == FieldId::kEmail);
+  k.PressKey(kKeyEnter);  // done: the keyboard goes away
+  CHECK_FALSE(k.Has("key.a"));
+  k.Click("walkin.subject.physics");
+  k.Click("walkin.submit");
+  REQUIRE(k.screen() == "walkin");  // no consent yet
+  CHECK(k.Has("notice"));
+  CHECK(Count(f.store->db(), "SELECT count(*) FROM people WHERE first_name = 'Zofia'") == 0);
+  k.Click("walkin.consent");
+  CHECK(f.vm->walk_in_consent());
+  k.Click("walkin.submit");
+  REQUIRE(k.screen() == "confirmation");
+  CHECK(Count(f.store->db(), "SELECT count(*) FROM people WHERE first_name = 'Zofia' AND last_name = 'Wiśniewska' "
+                             "AND school = 'Schule am See' AND subjects = 'physics' AND consent_data = 1") == 1);
+  CHECK(Count(f.store->db(), "SELECT count(*) FROM attendance WHERE method = 'walk_in'") == 1);
+}
+
+TEST_CASE("A badge scanned on Home checks in without a tap", "[ui][screens]") {
+  KioskFixture f;
+  HeadlessKiosk k(f, 1920, 1080);
+  k.Scan(f.CodeOf(f.anton));
+  REQUIRE(k.screen() == "confirmation");
+  CHECK(Count(f.store->db(), "SELECT count(*) FROM attendance WHERE method = 'code'") == 1);
+}
+
+TEST_CASE("Closing needs the PIN, typed on the keypad", "[ui][screens]") {
+  KioskFixture f;
+  REQUIRE(SetTrainerPin(f.dir.path(), "2468").ok());
+  HeadlessKiosk k(f, 1280, 800);
+  f.vm->OnCloseRequested();
+  k.Frame();
+  k.Frame();
+  REQUIRE(k.screen() == "pin");
+  for (const char* d : {"2", "4", "6", "9"}) k.Click(std::string("pin.") + d);
+  k.Click("pin.ok");
+  CHECK_FALSE(f.vm->exit_requested());
+  CHECK(k.Has("notice"));
+  for (const char* d : {"2", "4", "6", "8"}) k.Click(std::string("pin.") + d);
+  k.Click("pin.ok");
+  CHECK(f.vm->exit_requested());
+}
+
+TEST_CASE("Every screen fits every window with touch targets of 48 px or more", "[ui][screens]") {
+  struct Size {
+    float w, h, scale;
+  };
+  for (const Size size : {Size{412, 915, 1}, Size{1280, 800, 1}, Size{1920, 1080, 1}, Size{1080, 1920, 1}, Size{1920, 1080, 1.5f}}) {
+    for (i18n::Language lang : {i18n::Language::kGerman, i18n::Language::kEnglish}) {
+      KioskOptions options;
+      options.language = lang;
+      KioskFixture f(options);
+      HeadlessKiosk k(f, size.w, size.h, size.scale);
+      auto check_targets = [&]() {
+        INFO("window " << size.w << "x" << size.h << " scale " << size.scale << " screen " << k.screen());
+        CHECK(k.notes().rects.size() > 3);
+        for (const auto& [name, r] : k.notes().rects) {
+          if (IsText(name)) continue;
+          INFO(name);
+          CHECK(r.h >= 48.0f * size.scale - 0.5f);
+        }
+      };
+      check_targets();
+      k.Click("home.session.0");
+      CHECK(k.screen() == "checkin");
+      k.Type("An");
+      check_targets();
+      k.Click("checkin.walkin");
+      CHECK(k.screen() == "walkin");
+      check_targets();
+      f.vm->ResetForNextPerson();
+      f.vm->RequestSettings();
+      k.Frame();
+      k.Frame();
+      CHECK(k.screen() == "pin");
+      check_targets();
+      k.Click("pin.ok");  // no PIN set yet: the settings open
+      CHECK(k.screen() == "settings");
+      check_targets();
+    }
+  }
+}
+
+TEST_CASE("After the idle reset nothing of the previous person is on screen", "[ui][screens]") {
+  KioskFixture f;
+  HeadlessKiosk k(f, 1280, 800);
+  k.Click("home.session.0");
+  k.Type("Anna");
+  REQUIRE(k.Has("checkin.result.0"));
+  f.clock.Advance(51000);
+  k.Frame();
+  CHECK(k.Has("idle.countdown"));
+  f.clock.Advance(10000);
+  k.Frame();
+  k.Frame();
+  CHECK(k.screen() == "home");
+  CHECK_FALSE(k.Has("idle.countdown"));
+  k.Click("home.session.0");
+  CHECK(k.screen() == "checkin");
+  CHECK(f.vm->field(FieldId::kSearch).empty());
+  CHECK_FALSE(k.Has("checkin.result.0"));
+}
+
+TEST_CASE("A walk-in on the tablet: the keyboard comes with a field and goes with a tap elsewhere", "[ui][screens]") {
+  KioskFixture f;
+  HeadlessKiosk k(f, 1280, 800);
+  k.Click("home.session.0");
+  k.Click("checkin.walkin");
+  REQUIRE(k.screen() == "walkin");
+  CHECK_FALSE(k.Has("key.a"));  // the whole form first
+  CHECK(k.Has("walkin.submit"));
+  k.Click("walkin.first");
+  CHECK(k.Has("key.J"));        // shift for the capital letter
+  k.Type("Jördis");
+  k.Click("walkin.last");
+  k.Type("Straßberger");
+  k.Click("walkin.school");
+  k.Type("Gesamtschule Nord");
+  k.Click("walkin.subject.physics");
+  CHECK_FALSE(k.Has("key.a"));
+  k.Click("walkin.consent");
+  k.Click("walkin.submit");
+  REQUIRE(k.screen() == "confirmation");
+  CHECK(Count(f.store->db(), "SELECT count(*) FROM people WHERE first_name = 'Jördis' AND last_name = 'Straßberger' "
+                             "AND school = 'Gesamtschule Nord' AND consent_data = 1") == 1);
+}
+
+TEST_CASE("A scanner is recognised when the kiosk sees its characters a frame apart", "[ui][screens]") {
+  KioskFixture f;
+  HeadlessKiosk k(f, 1280, 800);
+  k.Click("home.session.0");
+  const std::string code = f.CodeOf(f.anton);
+  f.clock.Advance(1000);
+  for (char c : code) {  // one character a frame, a slow renderer's 30 ms apart
+    ImGui::GetIO().AddInputCharactersUTF8(std::string(1, c).c_str());
+    f.clock.Advance(30);
+    k.Frame();
+  }
+  f.clock.Advance(30);
+  k.PressKey(kKeyEnter);
+  REQUIRE(k.screen() == "confirmation");
+  CHECK(f.vm->confirmation().display_name == "Anton M.");
+  CHECK(f.vm->field(FieldId::kSearch).empty());
+}
+
+TEST_CASE("A scrolled form starts at the top again for the next person", "[ui][screens]") {
+  KioskFixture f;
+  HeadlessKiosk k(f, 1280, 800);
+  k.Click("home.session.0");
+  k.Click("checkin.walkin");
+  k.Click("walkin.first");  // the keyboard takes the room: the form scrolls
+  const float top = k.Rect("walkin.first").y;
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = ImVec2(k.Rect("walkin.first").cx(), k.Rect("walkin.first").cy());
+  k.Frame();
+  io.MouseWheel = -5.0f;
+  k.Frame();
+  io.MouseWheel = 0.0f;
+  k.Frame();
+  CHECK((!k.Has("walkin.first") || k.Rect("walkin.first").y < top));  // scrolled away
+  f.clock.Advance(61000);
+  k.Frame();
+  k.Frame();
+  REQUIRE(k.screen() == "home");
+  k.Click("home.session.0");
+  k.Click("checkin.walkin");
+  k.Click("walkin.first");
+  CHECK(k.Rect("walkin.first").y == top);
+}
