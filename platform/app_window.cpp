@@ -176,6 +176,12 @@ struct AppWindow::Impl {
   PressedSinceFrame pressed;
   PointerState pointer;
   bool text_since_frame = false;
+  bool window_close_seen = false;  // a close event came; the SDL_QUIT after it is the same close
+  // Milliseconds spent drawing frames so far. SDL stamps a key event when it takes it from
+  // the system, which cannot happen while a frame is drawn; keys typed meanwhile all get the
+  // stamp of the frame's end. Typed times are therefore given on a clock that stops while a
+  // frame is drawn, so a scanner's burst stays a burst however slow the renderer is.
+  int64_t busy_ms = 0;
 
   ~Impl() {
     if (imgui != nullptr) {
@@ -260,14 +266,29 @@ bool AppWindow::Impl::Feed(SDL_Event& e, FrameInput* input, bool* was_input) {
   *was_input = true;
   pressed.Note(e);
   pointer.Feed(e);
-  if (e.type == SDL_TEXTINPUT) text_since_frame = true;
+  if (e.type == SDL_TEXTINPUT) {
+    text_since_frame = true;
+    input->typed.push_back({e.text.text, false, static_cast<int64_t>(e.text.timestamp) - busy_ms});
+  }
+  if (e.type == SDL_KEYDOWN && !e.key.repeat &&
+      (e.key.keysym.sym == SDLK_RETURN || e.key.keysym.sym == SDLK_KP_ENTER)) {
+    input->typed.push_back({std::string(), true, static_cast<int64_t>(e.key.timestamp) - busy_ms});
+  }
   switch (e.type) {
     case SDL_QUIT:
-      input->close_requested = true;
+      // Closing the last window sends SDL_WINDOWEVENT_CLOSE and then SDL_QUIT; a SDL_QUIT of
+      // its own comes from outside (SDL turns SIGTERM and SIGINT into it).
+      if (window_close_seen) {
+        input->close_requested = true;
+        window_close_seen = false;
+      } else {
+        input->terminate_requested = true;
+      }
       return true;
     case SDL_WINDOWEVENT:
       if (e.window.event == SDL_WINDOWEVENT_CLOSE && e.window.windowID == SDL_GetWindowID(window)) {
         input->close_requested = true;
+        window_close_seen = true;
       }
       break;
     case SDL_DROPFILE:
@@ -437,7 +458,8 @@ Status AppWindow::Run(const std::function<FrameResult(const FrameInput&)>& frame
       }
     }
 
-    // One frame.
+    // One frame. Its duration is time in which no key can be observed; see busy_ms.
+    const uint64_t frame_start = SDL_GetTicks64();
     if (d.pending_scale) {
       const float scale = *d.pending_scale;
       d.pending_scale.reset();
@@ -464,6 +486,7 @@ Status AppWindow::Run(const std::function<FrameResult(const FrameInput&)>& frame
     }
     if (!d.first_frame_file.empty()) glFinish();  // "on screen" means the GL work is done
     SDL_GL_SwapWindow(d.window);
+    d.busy_ms += static_cast<int64_t>(SDL_GetTicks64() - frame_start);
     ++d.frames;
     d.pressed.Clear();
     d.text_since_frame = false;

@@ -24,8 +24,23 @@ struct FrameInput {
   int width = 0;   // window size in ImGui units (io.DisplaySize)
   int height = 0;
   int64_t now_ms = 0;  // monotonic milliseconds (SDL_GetTicks64)
-  bool close_requested = false;  // window close or SDL_QUIT since the last frame: the app decides
+  // The window's close button (or the window manager's close) since the last frame: the app
+  // decides (a kiosk asks for the trainer PIN).
+  bool close_requested = false;
+  // A quit from outside the window since the last frame: SIGTERM or SIGINT (a service stop, a
+  // shutdown, a logout). The app should save and end.
+  bool terminate_requested = false;
   std::vector<std::string> dropped_files;  // files dropped onto the window since the last frame
+  // Typed text and Enter presses since the last frame, in order, each with the time the
+  // keyboard event arrived, on a monotonic clock that stops while frames are drawn (keys
+  // typed during a frame are only seen after it): lets a scanner's burst be told from typing
+  // however long frames take. The same text also reaches ImGui's input queue.
+  struct Typed {
+    std::string text;    // one SDL_TEXTINPUT's UTF-8, empty for Enter
+    bool enter = false;  // Return or keypad Enter
+    int64_t at_ms = 0;
+  };
+  std::vector<Typed> typed;
 };
 
 // What the frame function wants next.

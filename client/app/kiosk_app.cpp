@@ -73,13 +73,22 @@ int RunKioskApp(const KioskLaunch& launch, std::ostream& err) {
   if (!window.ok()) return fail(window.status());
 
   UiContext ui;
+  std::vector<UiContext::TypedKey> typed;
   ui.note_widget = &platform::NoteWidget;
   ui.note_screen = &platform::NoteScreen;
   int applied_settings = model.settings_generation();
   float applied_scale = model.settings().ui_scale;
   Status run = (*window)->Run([&](const platform::FrameInput& input) {
     platform::FrameResult result;
+    if (input.terminate_requested) {
+      // A service stop or shutdown: every write is already committed, so just end.
+      result.keep_running = false;
+      return result;
+    }
     if (input.close_requested) model.OnCloseRequested();
+    typed.clear();
+    for (const auto& t : input.typed) typed.push_back({t.text, t.enter, t.at_ms});
+    ui.typed = &typed;
     model.Update();
     if (model.settings_generation() != applied_settings) {
       applied_settings = model.settings_generation();

@@ -11,9 +11,20 @@ namespace {
 
 // Typed characters go to the view-model, never to ImGui widgets (the kiosk has none that take
 // text), so a badge scanner works wherever the kiosk is.
-void ForwardKeyboard(KioskViewModel& vm) {
+void ForwardKeyboard(const UiContext& ui, KioskViewModel& vm) {
   ImGuiIO& io = ImGui::GetIO();
-  if (!io.InputQueueCharacters.empty()) {
+  const bool timed = ui.typed != nullptr;
+  if (timed) {
+    // The platform's timed events carry the same text as ImGui's queue, in order with Enter.
+    io.InputQueueCharacters.resize(0);
+    for (const UiContext::TypedKey& key : *ui.typed) {
+      if (key.enter) {
+        vm.OnEnter(key.at_ms);
+      } else {
+        vm.OnText(key.text, key.at_ms);
+      }
+    }
+  } else if (!io.InputQueueCharacters.empty()) {
     std::string text;
     for (ImWchar c : io.InputQueueCharacters) utf8::Append(&text, static_cast<char32_t>(c));
     io.InputQueueCharacters.resize(0);
@@ -23,8 +34,8 @@ void ForwardKeyboard(KioskViewModel& vm) {
     if (const char* clip = ImGui::GetClipboardText()) vm.OnText(clip);
   }
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace), true)) vm.OnBackspace();
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
-      ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false)) {
+  if (!timed && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
+                 ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false))) {
     vm.OnEnter();
   }
   if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) || io.MouseWheel != 0.0f) vm.OnActivity();
@@ -79,7 +90,7 @@ const char* ScreenName(Screen screen) {
 }
 
 void DrawKiosk(UiContext& ui, KioskViewModel& vm) {
-  ForwardKeyboard(vm);
+  ForwardKeyboard(ui, vm);
   const ImGuiIO& io = ImGui::GetIO();
   ui.layout = ComputeLayout(io.DisplaySize.x, io.DisplaySize.y, ui.layout.scale);
   if (ui.notes != nullptr) ui.notes->Clear();

@@ -1,6 +1,7 @@
 // What every draw function gets besides its view-model: translations, layout, widget notes.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -45,6 +46,14 @@ struct UiContext {
   // at the top again. Kept here, not in a static, because the owner keeps the context.
   int drawn_generation = -1;
   bool fresh_generation = false;
+  // Typed text and Enter of this frame with their key-event times, when the platform provides
+  // them (the app sets this every frame); nullptr: take them from ImGui's input queue.
+  struct TypedKey {
+    std::string text;
+    bool enter = false;
+    int64_t at_ms = 0;
+  };
+  const std::vector<TypedKey>* typed = nullptr;
 
   // The translation of a message id (Tr("...") calls are checked against both catalogues).
   std::string Tr(const char* id) const { return std::string(catalogue->Translate(id)); }

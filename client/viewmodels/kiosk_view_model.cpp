@@ -119,14 +119,15 @@ void KioskViewModel::SetNotice(const char* id, std::vector<std::string> args, bo
 
 void KioskViewModel::OnActivity() { idle_.Touch(clock_.NowMs()); }
 
-void KioskViewModel::OnText(std::string_view text) {
+void KioskViewModel::OnText(std::string_view text, std::optional<int64_t> typed_at_ms) {
   const int64_t now = clock_.NowMs();
   idle_.Touch(now);
+  const int64_t key_time = typed_at_ms.value_or(now);
   for (size_t pos = 0; pos < text.size();) {
     const size_t start = pos;
     utf8::DecodeNext(text, &pos);
     const std::string_view ch = text.substr(start, pos - start);
-    if (scanner_.OnChar(ch, now)) {
+    if (scanner_.OnChar(ch, key_time)) {
       // A new run of characters: remember the field as it was, in case this is a scanner.
       burst_field_ = focused_;
       burst_field_before_ = focused_ == FieldId::kNone ? std::string() : field(focused_).text();
@@ -149,10 +150,10 @@ void KioskViewModel::OnBackspace() {
   FieldChanged(focused_);
 }
 
-void KioskViewModel::OnEnter() {
+void KioskViewModel::OnEnter(std::optional<int64_t> typed_at_ms) {
   const int64_t now = clock_.NowMs();
   idle_.Touch(now);
-  if (std::optional<std::string> code = scanner_.OnEnter(now)) {
+  if (std::optional<std::string> code = scanner_.OnEnter(typed_at_ms.value_or(now))) {
     if (burst_field_ != FieldId::kNone) {
       MutableField(burst_field_).Set(burst_field_before_);
       FieldChanged(burst_field_);

@@ -136,8 +136,11 @@ class KioskViewModel {
 
   // --- input from any screen
   void OnActivity();                  // a touch or click anywhere: extends the idle time
-  void OnText(std::string_view utf8); // typed or pasted text, scanner characters
-  void OnEnter();
+  // Typed or pasted text, scanner characters. `typed_at_ms`, when the platform knows it, is
+  // when the key event arrived (any monotonic clock, the same for text and Enter): the scanner
+  // check then measures the gaps between keys exactly, not between frames.
+  void OnText(std::string_view utf8, std::optional<int64_t> typed_at_ms = std::nullopt);
+  void OnEnter(std::optional<int64_t> typed_at_ms = std::nullopt);
   void OnBackspace();
   void Update();                      // timers: confirmation return, idle reset; call every frame
   void OnCloseRequested();            // the window's close button or the system's quit

@@ -2,7 +2,7 @@
 //
 // Usage: mk_window_probe OUTPUT_FILE [--size WxH] [--empty]
 // Each submitted text (Return in the field, or the button) is appended to OUTPUT_FILE as a line.
-// A close request appends "closed" and ends the program. --empty draws nothing but a blank window.
+// A close or terminate request appends "closed" or "terminated" and ends the program. --empty draws nothing but a blank window.
 #include <imgui.h>
 
 #include <cstdio>
@@ -81,8 +81,8 @@ int main(int argc, char** argv) {
   ProbeState state;
   const mk::Status run = (*window)->Run([&](const mk::platform::FrameInput& in) {
     if (!empty) DrawProbe(state, output);
-    if (in.close_requested) {
-      Append(output, "closed");
+    if (in.close_requested || in.terminate_requested) {
+      Append(output, in.terminate_requested ? "terminated" : "closed");
       return mk::platform::FrameResult{.keep_running = false};
     }
     return mk::platform::FrameResult{};

@@ -72,11 +72,23 @@ void PushKey(Uint32 type, SDL_Scancode scancode, SDL_Keycode sym) {
   REQUIRE(SDL_PushEvent(&e) == 1);
 }
 
+// A quit from outside the window (what SDL makes of SIGTERM).
 void PushQuit() {
   SDL_Event e;
   SDL_zero(e);
   e.type = SDL_QUIT;
   REQUIRE(SDL_PushEvent(&e) == 1);
+}
+
+// The window's close button: a window event, then the quit SDL sends for the last window.
+void PushWindowClose() {
+  SDL_Event e;
+  SDL_zero(e);
+  e.type = SDL_WINDOWEVENT;
+  e.window.event = SDL_WINDOWEVENT_CLOSE;
+  e.window.windowID = SDL_GetWindowID(SDL_GL_GetCurrentWindow());
+  REQUIRE(SDL_PushEvent(&e) == 1);
+  PushQuit();
 }
 
 // Pixels of an RGB image that differ from its most common colour (the background).
@@ -151,7 +163,7 @@ TEST_CASE("the loop renders nothing while only foreign events arrive", "[platfor
       for (int i = 0; i < kForeign; ++i) PushUser(foreign, i);
       PushQuit();
     }
-    if (in.close_requested) {
+    if (in.terminate_requested) {
       close_frame = frames;
       return FrameResult{.keep_running = false};
     }
@@ -177,6 +189,8 @@ TEST_CASE("input, wake-ups and RequestFrame each cause frames and close requests
   int close_frame = 0;
   std::string typed;
   std::vector<std::string> dropped;
+  std::vector<FrameInput::Typed> typed_events;
+  bool terminated = false;
   std::thread helper;
   const mk::Status run = window->Run([&](const FrameInput& in) {
     ++frames;
@@ -214,16 +228,18 @@ TEST_CASE("input, wake-ups and RequestFrame each cause frames and close requests
       drop.drop.file = SDL_strdup("/media/usb/teilnehmer.csv");
       REQUIRE(SDL_PushEvent(&drop) == 1);
     }
+    typed_events.insert(typed_events.end(), in.typed.begin(), in.typed.end());
+    if (in.terminate_requested) terminated = true;
     if (!in.dropped_files.empty()) {
       drop_frame = frames;
       dropped = in.dropped_files;
-      PushQuit();
+      PushWindowClose();
     }
     if (in.close_requested) {
       close_frame = frames;
       // The app decides: the first close request is ignored, the second ends the loop.
       if (close_frame > 0 && frames > drop_frame + 1) return FrameResult{.keep_running = false};
-      PushQuit();
+      PushWindowClose();
     }
     return result;
   });
@@ -231,6 +247,14 @@ TEST_CASE("input, wake-ups and RequestFrame each cause frames and close requests
   CHECK(wake_frame == settled + 1);
   CHECK(request_frame == settled + 2);
   CHECK(typed == "Grüße42");
+  // The frame function also gets the typed text and Enter in order, with event times.
+  REQUIRE(typed_events.size() == 2);
+  CHECK(typed_events[0].text == "Grüße42");
+  CHECK_FALSE(typed_events[0].enter);
+  CHECK(typed_events[1].enter);
+  CHECK(typed_events[1].at_ms >= typed_events[0].at_ms);
+  // The close button is a close request, never a terminate.
+  CHECK_FALSE(terminated);
   CHECK(text_frame == settled + 3);
   // The press shows in the frame with the text; the release waits for a later frame.
   CHECK(enter_frame == text_frame);
