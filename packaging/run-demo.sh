@@ -68,3 +68,10 @@ trap - EXIT
 cat "$SERVER_DATA/server.log"
 echo
 echo "The demo store is in $DATA; try: $BIN --data $DATA --help"
+if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
+  echo
+  echo "== Opening the kiosk in a window (close the window to end the demo)"
+  "$BIN" --data "$DATA" kiosk --windowed
+else
+  echo "On a machine with a display, open the kiosk with: $BIN --data $DATA kiosk --windowed"
+fi
