@@ -127,15 +127,10 @@ struct Context {
   std::ostream& err;
 };
 
-int Fail(std::ostream& err, const Status& s) {
-  err << "mintkiosk: " << s.message() << "\n";
-  return 1;
-}
+int Fail(std::ostream& err, const Status& s) { return cli::ReportFailure(err, "mintkiosk", s); }
 
 int Usage(std::ostream& err, const std::string& message, const std::string& command) {
-  err << "mintkiosk: " << message << "\n";
-  err << "Try 'mintkiosk " << (command.empty() ? "" : command + " ") << "--help'.\n";
-  return 2;
+  return cli::ReportUsage(err, "mintkiosk", message, command);
 }
 
 Result<std::unique_ptr<store::Store>> OpenStore(const Context& ctx) {

@@ -52,4 +52,16 @@ Status OnlyOptions(const Args& args, const std::string& command, const std::set<
   return Status::Ok();
 }
 
+int ReportFailure(std::ostream& err, const std::string& program, const Status& status) {
+  err << program << ": " << status.message() << "\n";
+  return 1;
+}
+
+int ReportUsage(std::ostream& err, const std::string& program, const std::string& message,
+                const std::string& command) {
+  err << program << ": " << message << "\n";
+  err << "Try '" << program << " " << (command.empty() ? "" : command + " ") << "--help'.\n";
+  return 2;
+}
+
 }  // namespace mk::cli

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <ostream>
 #include <optional>
 #include <set>
 #include <string>
@@ -33,5 +34,13 @@ Result<Args> Parse(const std::vector<std::string>& argv, const std::set<std::str
 
 // Checks that only `allowed` options/flags were given to `command`.
 Status OnlyOptions(const Args& args, const std::string& command, const std::set<std::string>& allowed);
+
+// Prints "PROGRAM: message" on `err` and returns exit status 1 (the command failed).
+int ReportFailure(std::ostream& err, const std::string& program, const Status& status);
+
+// Prints "PROGRAM: message" and where to find help on `err`, and returns exit status 2 (the
+// command line is wrong). `command` may be empty.
+int ReportUsage(std::ostream& err, const std::string& program, const std::string& message,
+                const std::string& command);
 
 }  // namespace mk::cli

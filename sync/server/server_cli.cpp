@@ -96,15 +96,10 @@ struct Context {
   std::ostream& err;
 };
 
-int Fail(std::ostream& err, const Status& s) {
-  err << "mintkiosk-server: " << s.message() << "\n";
-  return 1;
-}
+int Fail(std::ostream& err, const Status& s) { return cli::ReportFailure(err, "mintkiosk-server", s); }
 
 int Usage(std::ostream& err, const std::string& message, const std::string& command) {
-  err << "mintkiosk-server: " << message << "\n";
-  err << "Try 'mintkiosk-server " << (command.empty() ? "" : command + " ") << "--help'.\n";
-  return 2;
+  return cli::ReportUsage(err, "mintkiosk-server", message, command);
 }
 
 Result<std::unique_ptr<SqliteServerStorage>> OpenStorage(const Context& ctx, int connections = 1) {
