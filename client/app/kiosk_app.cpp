@@ -90,12 +90,15 @@ int RunKioskApp(const KioskLaunch& launch, std::ostream& err) {
     for (const auto& t : input.typed) typed.push_back({t.text, t.enter, t.at_ms});
     ui.typed = &typed;
     model.Update();
-    if (model.settings_generation() != applied_settings) {
-      applied_settings = model.settings_generation();
-      if (model.settings().ui_scale != applied_scale) {
-        applied_scale = model.settings().ui_scale;
-        (*window)->SetUiScale(applied_scale);
-      }
+    bool rescaled = false;
+    if (model.settings_generation() != applied_settings) applied_settings = model.settings_generation();
+    // The person's scale times the window's: a full-HD screen gets larger type and targets.
+    const float want_scale = model.settings().ui_scale * WindowScale(static_cast<float>(input.width),
+                                                                      static_cast<float>(input.height));
+    if (want_scale != applied_scale) {
+      applied_scale = want_scale;
+      (*window)->SetUiScale(applied_scale);
+      rescaled = true;
     }
     const Screen screen_before = model.screen();
     const int generation_before = model.generation();
@@ -105,7 +108,7 @@ int RunKioskApp(const KioskLaunch& launch, std::ostream& err) {
     DrawKiosk(ui, model);
     result.keep_running = !model.exit_requested();
     result.wake_in_ms = model.NextWakeInMs();
-    result.redraw_soon = model.screen() != screen_before || model.generation() != generation_before ||
+    result.redraw_soon = rescaled || model.screen() != screen_before || model.generation() != generation_before ||
                          model.settings_generation() != applied_settings;
     return result;
   });

@@ -26,4 +26,11 @@ Layout ComputeLayout(float width, float height, float ui_scale) {
   return l;
 }
 
+float WindowScale(float width, float height) {
+  const float short_side = width < height ? width : height;
+  const float factor = short_side / 900.0f;
+  if (!(factor > 1.0f)) return 1.0f;
+  return factor > 2.0f ? 2.0f : factor;
+}
+
 }  // namespace mk::client

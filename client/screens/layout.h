@@ -20,6 +20,11 @@ struct Layout {
   bool portrait() const { return form == FormFactor::kPhonePortrait || form == FormFactor::kKioskPortrait; }
 };
 
+// A factor on top of the person's UI scale, so a full-HD screen shows the kiosk at a size
+// readable from a step away instead of a small tablet in a corner: 1 up to 900 px on the
+// window's short side, then growing with it (1.2 at 1080 px), at most 2.
+float WindowScale(float width, float height);
+
 // Picks the form factor from the window size and derives the sizes. Pure: no ImGui calls.
 Layout ComputeLayout(float width, float height, float ui_scale);
 

@@ -129,11 +129,13 @@ int main(int argc, char** argv) {
         auto vm = KioskViewModel::Create(**store, *mk::SystemClock::Instance(), kiosk);
         if (!vm.ok()) return Fail(vm.status().message());
         KioskViewModel& model = **vm;
-        (*window)->SetUiScale(model.settings().ui_scale);
+        const float scale = model.settings().ui_scale * mk::client::WindowScale(static_cast<float>(options.width),
+                                                                                 static_cast<float>(options.height));
+        (*window)->SetUiScale(scale);
         shot.prepare(model);
         mk::client::UiContext ui;
         ui.catalogue = language == i18n::Language::kGerman ? &*german : &*english;
-        ui.layout.scale = model.settings().ui_scale;
+        ui.layout.scale = scale;
         int frames = 0;
         // A few frames: ImGui sizes windows and wrapped text in the frames after the first.
         const mk::Status run = (*window)->Run([&](const mk::platform::FrameInput&) {
