@@ -27,12 +27,13 @@ void DrawHomeScreen(UiContext& ui, KioskViewModel& vm) {
     ImGui::BeginGroup();
     const std::string when = i18n::FormatTimeRange(*ui.catalogue, s.starts, s.ends);
     const std::string where = s.room.empty() ? when : when + "  \xC2\xB7  " + s.room;
-    ImGui::TextUnformatted(where.c_str());
-    if (s.running) {
-      ImGui::SameLine();
-      ImGui::TextColored(ImVec4(0.5f, 0.85f, 0.6f, 1.0f), "%s", ui.Tr("now").c_str());
-    }
+    // "now" first and the rest wrapped, so a long room name never runs off a phone's screen.
     ImGui::PushTextWrapPos(wide ? width - button_w - l.gap : 0.0f);
+    if (s.running) {
+      ImGui::TextColored(ImVec4(0.5f, 0.85f, 0.6f, 1.0f), "%s", ui.Tr("now").c_str());
+      ImGui::SameLine();
+    }
+    ImGui::TextUnformatted(where.c_str());
     Heading(ui, s.title, 1.2f);
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();

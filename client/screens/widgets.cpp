@@ -224,7 +224,9 @@ void SyncIndicatorText(UiContext& ui, const SyncIndicator& sync) {
                          ? ui.Tr("Working offline: not connected to a server")
                          : ui.Format("Connected to {0}, not synced yet", {sync.host.empty() ? ui.Tr("the server") : sync.host});
   ImGui::PushStyleColor(ImGuiCol_Text, kCalm);
+  ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   NoteItem(ui, "sync");
 }
