@@ -2,7 +2,6 @@
 // without waiting for the disk, measured in the same run.
 //
 // Usage: mk_bench_checkin [--checkins N]
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,26 +16,14 @@
 #include "sync/common/clock.h"
 #include "sync/store/demo_data.h"
 #include "sync/store/store.h"
+#include "tests/bench/bench_stats.h"
 #include "tests/support/test_support.h"
 
 namespace {
 
+using mk::bench::Percentile;
+
 using SteadyClock = std::chrono::steady_clock;
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p / 100.0 * static_cast<double>(v.size())))];
-}
-
-std::string CpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
-}
 
 // Seeds a store whose session runs now and times one check-in per teacher.
 std::vector<double> Measure(const std::string& path, int checkins, bool durable) {
@@ -88,9 +75,7 @@ int main(int argc, char** argv) {
   mk::test::TempDir dir;
   const std::vector<double> durable = Measure(dir.File("durable.db"), checkins, true);
   const std::vector<double> fast = Measure(dir.File("nosync.db"), checkins, false);
-  struct utsname u {};
-  uname(&u);
-  std::printf("machine: %s, %ld cores, %s %s\n", CpuModel().c_str(), sysconf(_SC_NPROCESSORS_ONLN), u.sysname, u.machine);
+  std::printf("machine: %s\n", mk::bench::MachineDescription().c_str());
   std::printf("check-ins: %d, each one transaction (session and person checked, enrolment, attendance)\n", checkins);
   std::printf("durable (synchronous=FULL): p50 %.0f us, p90 %.0f us, p99 %.0f us, max %.0f us\n", Percentile(durable, 50),
               Percentile(durable, 90), Percentile(durable, 99), Percentile(durable, 100));

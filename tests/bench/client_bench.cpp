@@ -22,9 +22,12 @@
 #include <vector>
 
 #include "tests/e2e/e2e_support.h"
+#include "tests/bench/bench_stats.h"
 #include "tests/support/test_support.h"
 
 namespace {
+
+using mk::bench::Percentile;
 
 using mk::e2e::Child;
 using mk::e2e::WaitUntil;
@@ -37,13 +40,6 @@ struct Program {
 int64_t MonotonicNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p / 100.0 * static_cast<double>(v.size() - 1) + 0.5));
-  return v[i];
 }
 
 // utime + stime of a process in seconds.
@@ -123,6 +119,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   const std::string data = dir.File("data");
+  std::printf("machine: %s\n", mk::bench::MachineDescription().c_str());
   std::printf("seeding %d teachers...\n", people);
   std::fflush(stdout);
   const auto seeded = mk::test::Run(

@@ -4,7 +4,6 @@
 // Builds (or reuses, with --db) a store with the demo centre and N teachers, then times every
 // query of a fixed set R times and prints percentiles per query, in microseconds.
 #include <sys/resource.h>
-#include <sys/utsname.h>
 
 #include <algorithm>
 #include <chrono>
@@ -19,27 +18,14 @@
 #include "sync/common/clock.h"
 #include "sync/store/demo_data.h"
 #include "sync/store/store.h"
+#include "tests/bench/bench_stats.h"
 #include "tests/support/test_support.h"
 
 namespace {
 
+using mk::bench::Percentile;
+
 using Clock = std::chrono::steady_clock;
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p / 100.0 * static_cast<double>(v.size())));
-  return v[i];
-}
-
-std::string CpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
-}
 
 }  // namespace
 
@@ -121,11 +107,9 @@ int main(int argc, char** argv) {
     all_fast.insert(all_fast.end(), fast[i].begin(), fast[i].end());
     all_naive.insert(all_naive.end(), naive[i].begin(), naive[i].end());
   }
-  struct utsname u {};
-  uname(&u);
   struct rusage ru {};
   getrusage(RUSAGE_SELF, &ru);
-  std::printf("machine: %s, %ld cores, %s %s\n", CpuModel().c_str(), sysconf(_SC_NPROCESSORS_ONLN), u.sysname, u.machine);
+  std::printf("machine: %s\n", mk::bench::MachineDescription().c_str());
   std::printf("people: %d (+ %d trainers), seeded in %.1f s; queries: %zu x %d rounds = %zu; peak RSS %ld MB\n", people,
               opt.trainers, seed_s, queries.size(), rounds, all_fast.size(), ru.ru_maxrss / 1024);
   std::printf("%-12s %9s %9s %9s %9s | %s\n", "query", "p50 us", "p99 us", "max us", "naive p50", "hits(last round)");

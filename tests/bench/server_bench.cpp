@@ -16,9 +16,12 @@
 
 #include "sync/transport/http_client.h"
 #include "tests/support/server_process.h"
+#include "tests/bench/bench_stats.h"
 #include "tests/support/test_support.h"
 
 namespace {
+
+using mk::bench::Percentile;
 
 using Clk = std::chrono::steady_clock;
 
@@ -35,12 +38,6 @@ double ProcStatusMb(pid_t pid, const std::string& field) {
     if (line.rfind(field + ":", 0) == 0) return std::strtod(line.c_str() + field.size() + 1, nullptr) / 1024.0;
   }
   return 0;
-}
-
-double Percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const size_t i = std::min(sorted.size() - 1, static_cast<size_t>(p * static_cast<double>(sorted.size())));
-  return sorted[i];
 }
 
 }  // namespace
@@ -128,11 +125,12 @@ int main(int argc, char** argv) {
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   std::sort(all.begin(), all.end());
   const double total = static_cast<double>(all.size());
+  std::printf("machine: %s\n", mk::bench::MachineDescription().c_str());
   std::printf("compressed answers %s\n", compressed ? "on" : "off");
   std::printf("clients %d, requests %zu in %.2f s, failures %ld\n", clients, all.size(), seconds, failures.load());
   std::printf("throughput %.0f requests/s\n", total / seconds);
-  std::printf("latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n", Percentile(all, 0.50),
-              Percentile(all, 0.90), Percentile(all, 0.99), all.empty() ? 0.0 : all.back());
+  std::printf("latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n", Percentile(all, 50),
+              Percentile(all, 90), Percentile(all, 99), all.empty() ? 0.0 : all.back());
   std::printf("server RSS idle %.1f MB, after the run %.1f MB, peak %.1f MB\n", rss_idle, rss_loaded, rss_peak);
   return failures.load() == 0 ? 0 : 1;
 }
