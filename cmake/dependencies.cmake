@@ -6,6 +6,8 @@ find_package(nlohmann_json 3 REQUIRED CONFIG)
 find_package(Threads REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# Sync batches, pages and bundles are zstd-compressed.
+find_package(zstd REQUIRED CONFIG)
 # The kiosk window (platform/): SDL2, OpenGL, Dear ImGui 1.86 with stb and FreeType.
 find_package(SDL2 REQUIRED CONFIG)
 find_package(OpenGL REQUIRED)

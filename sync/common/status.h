@@ -56,6 +56,7 @@ inline Status NotFound(std::string m) { return Status(ErrorCode::kNotFound, std:
 inline Status FailedPrecondition(std::string m) { return Status(ErrorCode::kFailedPrecondition, std::move(m)); }
 inline Status IoError(std::string m) { return Status(ErrorCode::kIo, std::move(m)); }
 inline Status Corrupt(std::string m) { return Status(ErrorCode::kCorrupt, std::move(m)); }
+inline Status PermissionDenied(std::string m) { return Status(ErrorCode::kPermissionDenied, std::move(m)); }
 inline Status Internal(std::string m) { return Status(ErrorCode::kInternal, std::move(m)); }
 
 // Either a value or an error Status. Accessing value() of an error is a programmer error.

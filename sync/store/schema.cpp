@@ -228,6 +228,48 @@ CREATE TABLE person_search (
 CREATE INDEX person_search_by_person ON person_search(person_id, key);
 )sql";
 
+// Version 3: sync bookkeeping. The outbox holds this device's changes until the server
+// acknowledges them (seq never reused: AUTOINCREMENT); sync_clock holds, per replicated row,
+// the clocks its merge needs (per column, or "_row"/"_del" for whole rows, "_erased").
+// attendance.status_by tells a trainer's decision from a kiosk's check-in (the merge prefers it).
+constexpr const char* kVersion3 = R"sql(
+CREATE TABLE sync_outbox (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  tbl         TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  op          TEXT NOT NULL CHECK (op IN ('u','d','e')),
+  hlc         INTEGER NOT NULL,
+  device_time INTEGER NOT NULL,
+  fields      TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE sync_clock (
+  tbl    TEXT NOT NULL,
+  key    TEXT NOT NULL,
+  clocks TEXT NOT NULL DEFAULT '{}',
+  PRIMARY KEY (tbl, key)
+) WITHOUT ROWID;
+ALTER TABLE attendance ADD COLUMN status_by TEXT NOT NULL DEFAULT 'kiosk' CHECK (status_by IN ('kiosk','trainer'));
+
+-- Erasure is for good: once a person is erased, no write stores their personal data again,
+-- whichever code path tries.
+CREATE TRIGGER people_stay_erased BEFORE UPDATE ON people
+WHEN OLD.erased_at IS NOT NULL AND (NEW.first_name <> '' OR NEW.last_name <> '' OR NEW.school <> ''
+  OR NEW.email IS NOT NULL OR NEW.subjects <> '' OR NEW.participant_code <> OLD.id)
+BEGIN
+  SELECT RAISE(ABORT, 'this person has been erased; their personal data cannot be stored again');
+END;
+CREATE TRIGGER attendance_note_stays_erased BEFORE UPDATE OF note ON attendance
+WHEN NEW.note <> '' AND EXISTS (SELECT 1 FROM people WHERE id = NEW.person_id AND erased_at IS NOT NULL)
+BEGIN
+  SELECT RAISE(ABORT, 'this person has been erased; no note about them can be stored');
+END;
+CREATE TRIGGER attendance_note_erased_insert BEFORE INSERT ON attendance
+WHEN NEW.note <> '' AND EXISTS (SELECT 1 FROM people WHERE id = NEW.person_id AND erased_at IS NOT NULL)
+BEGIN
+  SELECT RAISE(ABORT, 'this person has been erased; no note about them can be stored');
+END;
+)sql";
+
 struct Migration {
   int version;
   const char* sql;
@@ -239,6 +281,7 @@ Status FillSearchIndex(Database& db) { return RebuildSearchIndex(db); }
 constexpr Migration kMigrations[] = {
     {1, kVersion1, nullptr},
     {2, kVersion2, FillSearchIndex},
+    {3, kVersion3, nullptr},
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "every schema version needs exactly one migration");

@@ -40,7 +40,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Clock* clock
     }
     MK_RETURN_IF_ERROR(tx.Commit());
   }
-  return std::unique_ptr<Store>(new Store(std::move(db), clock, *device_id));
+  std::unique_ptr<Store> store(new Store(std::move(db), clock, *device_id));
+  MK_ASSIGN_OR_RETURN(store->capture_, ChangeCapture::Install(store->db_, clock));
+  return store;
 }
 
 }  // namespace mk::store

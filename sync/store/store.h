@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "change_capture.h"
 #include "database.h"
 #include "domain.h"
 #include "search_index.h"
@@ -66,10 +67,13 @@ struct AttendanceRow {
 class Store {
  public:
   // Opens (creating if needed) the database file and migrates it to the current schema.
-  // The first open gives the device its id (UUIDv7, kept in meta.device_id).
+  // The first open gives the device its id (UUIDv7, kept in meta.device_id). Installs change
+  // capture, so every write through this Store lands in the outbox in its own transaction.
   static Result<std::unique_ptr<Store>> Open(const std::string& path, Clock* clock);
 
   Database& db() { return db_; }
+  // Records every write of a replicated table in the outbox (installed by Open).
+  ChangeCapture& capture() { return *capture_; }
   const std::string& device_id() const { return device_id_; }
   Clock& clock() { return *clock_; }
 
@@ -127,6 +131,7 @@ class Store {
       : db_(std::move(db)), clock_(clock), device_id_(std::move(device_id)) {}
 
   Database db_;
+  std::unique_ptr<ChangeCapture> capture_;  // declared after db_: uninstalled before it closes
   Clock* clock_;
   std::string device_id_;
   UuidGenerator ids_;

@@ -1,0 +1,587 @@
+// The merge rules of sync (see merge.h and store::MergeKind). Every rule is a join over the set
+// of changes a database has seen: the result does not depend on the order they arrived in.
+#include "merge.h"
+
+#include <algorithm>
+#include <climits>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "sync/common/utf8.h"
+#include "sync/store/search_index.h"
+#include "sync/store/sync_tables.h"
+
+namespace mk::sync {
+namespace {
+
+using nlohmann::json;
+using store::Database;
+using store::MergeKind;
+using store::Statement;
+using store::SyncTable;
+
+std::string Describe(const Change& c) { return c.table + " " + c.key; }
+
+std::vector<std::string> SplitKey(std::string_view key) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    const size_t bar = key.find(kKeySeparator, start);
+    parts.emplace_back(key.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start));
+    if (bar == std::string_view::npos) break;
+    start = bar + 1;
+  }
+  return parts;
+}
+
+std::string KeyWhere(const SyncTable& t) {
+  std::string where;
+  int i = 1;
+  for (std::string_view k : t.key_columns) {
+    if (!where.empty()) where += " AND ";
+    where += std::string(k) + " = ?" + std::to_string(i++);
+  }
+  return where;
+}
+
+void BindKey(Statement& st, const std::vector<std::string>& parts) {
+  for (size_t i = 0; i < parts.size(); ++i) st.Bind(static_cast<int>(i + 1), parts[i]);
+}
+
+Status BindValue(Statement& st, int index, const json& v) {
+  if (v.is_null()) {
+    st.BindNull(index);
+  } else if (v.is_string()) {
+    st.Bind(index, v.get_ref<const std::string&>());
+  } else if (v.is_number_integer()) {
+    st.Bind(index, v.get<int64_t>());
+  } else if (v.is_number_float()) {
+    st.Bind(index, v.get<double>());
+  } else {
+    return InvalidArgument("a value is neither text, a number nor null");
+  }
+  return Status::Ok();
+}
+
+// The stored row as a JSON object of its replicated columns; nullopt when there is none.
+Result<std::optional<json>> ReadRow(Database& db, const SyncTable& t, const std::vector<std::string>& key) {
+  std::string cols;
+  for (std::string_view c : t.columns) {
+    if (!cols.empty()) cols += ", ";
+    cols += "'" + std::string(c) + "', " + std::string(c);
+  }
+  MK_ASSIGN_OR_RETURN(Statement* st, db.Cached("SELECT json_object(" + cols + ") FROM " + std::string(t.name) +
+                                               " WHERE " + KeyWhere(t)));
+  BindKey(*st, key);
+  MK_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return std::optional<json>();
+  json doc = json::parse(st->ColumnText(0), nullptr, false);
+  MK_RETURN_IF_ERROR(st->Reset());
+  return std::optional<json>(std::move(doc));
+}
+
+Result<json> ReadClocks(Database& db, const Change& c) {
+  MK_ASSIGN_OR_RETURN(Statement* st, db.Cached("SELECT clocks FROM sync_clock WHERE tbl = ?1 AND key = ?2"));
+  st->Bind(1, c.table).Bind(2, c.key);
+  MK_ASSIGN_OR_RETURN(bool row, st->Step());
+  json clocks = json::object();
+  if (row) {
+    clocks = json::parse(st->ColumnText(0), nullptr, false);
+    if (!clocks.is_object()) clocks = json::object();
+  }
+  MK_RETURN_IF_ERROR(st->Reset());
+  return clocks;
+}
+
+Status WriteClocks(Database& db, const Change& c, const json& clocks) {
+  MK_ASSIGN_OR_RETURN(Statement* st, db.Cached(
+      "INSERT INTO sync_clock(tbl, key, clocks) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT(tbl, key) DO UPDATE SET clocks = excluded.clocks"));
+  st->Bind(1, c.table).Bind(2, c.key).Bind(3, clocks.dump());
+  return st->Run();
+}
+
+int64_t ClockOf(const json& clocks, std::string_view name) {
+  auto it = clocks.find(name);
+  return it != clocks.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
+// Writes `values` (column -> value) into the row, inserting it when `exists` is false.
+Status WriteRow(Database& db, const SyncTable& t, const std::vector<std::string>& key, const json& values,
+                bool exists, const Change& c) {
+  if (values.empty() && exists) return Status::Ok();
+  std::string sql;
+  std::vector<const json*> binds;
+  json key_values = json::object();
+  for (size_t i = 0; i < t.key_columns.size(); ++i) key_values[std::string(t.key_columns[i])] = key[i];
+  if (!exists) {
+    std::string cols, params;
+    int i = 1;
+    auto add = [&](const std::string& col, const json* v) {
+      if (!cols.empty()) {
+        cols += ", ";
+        params += ", ";
+      }
+      cols += col;
+      params += "?" + std::to_string(i++);
+      binds.push_back(v);
+    };
+    for (auto& [col, v] : key_values.items()) add(col, &v);
+    for (auto& [col, v] : values.items()) {
+      if (!key_values.contains(col)) add(col, &v);
+    }
+    sql = "INSERT INTO " + std::string(t.name) + "(" + cols + ") VALUES (" + params + ")";
+  } else {
+    std::string sets;
+    int i = static_cast<int>(t.key_columns.size()) + 1;
+    for (auto& [col, v] : values.items()) {
+      if (key_values.contains(col)) continue;
+      if (!sets.empty()) sets += ", ";
+      sets += col + " = ?" + std::to_string(i++);
+      binds.push_back(&v);
+    }
+    if (sets.empty()) return Status::Ok();
+    sql = "UPDATE " + std::string(t.name) + " SET " + sets + " WHERE " + KeyWhere(t);
+  }
+  MK_ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
+  int index = exists ? static_cast<int>(t.key_columns.size()) + 1 : 1;
+  if (exists) BindKey(st, key);
+  for (const json* v : binds) MK_RETURN_IF_ERROR(BindValue(st, index++, *v));
+  return st.Run().WithContext(exists ? "updating " + Describe(c) : "inserting " + Describe(c) +
+                                           " (a new row needs all its required fields)");
+}
+
+// The values an erasure leaves in a person's personal columns: the same on every device.
+json ErasedValue(const std::string& person_id, std::string_view column) {
+  if (column == "email") return nullptr;
+  if (column == "participant_code") return person_id;
+  return "";
+}
+
+// Replaces the personal fields of `fields` (a people or attendance change of an erased person)
+// by the erased values. Returns true when anything was replaced.
+bool BlankPersonal(std::string_view table, const std::string& person_id, json& fields) {
+  bool changed = false;
+  for (auto& [col, v] : fields.items()) {
+    if (!store::IsPersonalColumn(table, col)) continue;
+    json blank = ErasedValue(person_id, col);
+    if (v != blank) {
+      v = blank;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+std::string PersonOf(const Change& c) {
+  if (c.table == "people") return c.key;
+  if (c.table == "attendance") {
+    const size_t bar = c.key.find(kKeySeparator);
+    return bar == std::string::npos ? std::string() : c.key.substr(bar + 1);
+  }
+  return {};
+}
+
+// Keeps the name search index in step with a person row.
+Status Reindex(Database& db, const std::string& person_id) {
+  MK_ASSIGN_OR_RETURN(Statement* st, db.Cached(
+      "SELECT centre_id, first_name, last_name, erased_at IS NOT NULL FROM people WHERE id = ?1"));
+  st->Bind(1, person_id);
+  MK_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return st->Reset();
+  const std::string centre = st->ColumnText(0), first = st->ColumnText(1), last = st->ColumnText(2);
+  const bool erased = st->ColumnInt(3) != 0;
+  MK_RETURN_IF_ERROR(st->Reset());
+  if (erased) return store::RemoveFromSearchIndex(db, person_id);
+  return store::IndexPerson(db, person_id, centre, first, last);
+}
+
+// (hlc, value) order of last-writer-wins, values compared by their JSON text.
+bool Newer(int64_t hlc, const json& value, int64_t stored_hlc, const json* stored_value) {
+  if (hlc != stored_hlc) return hlc > stored_hlc;
+  if (!stored_value) return true;
+  return value.dump() > stored_value->dump();
+}
+
+Result<ApplyOutcome> ApplyFields(Database& db, const SyncTable& t, const Change& c, json fields) {
+  const std::vector<std::string> key = SplitKey(c.key);
+  MK_ASSIGN_OR_RETURN(std::optional<json> row, ReadRow(db, t, key));
+  MK_ASSIGN_OR_RETURN(json clocks, ReadClocks(db, c));
+  json take = json::object();
+  json new_clocks = clocks;
+  bool clock_moved = false;
+  for (auto& [col, v] : fields.items()) {
+    const int64_t stored = ClockOf(clocks, col);
+    const json* stored_value = row && row->contains(col) ? &(*row)[col] : nullptr;
+    if (row && !Newer(static_cast<int64_t>(c.hlc), v, stored, stored_value)) continue;
+    if (!stored_value || *stored_value != v) take[col] = v;
+    if (static_cast<int64_t>(c.hlc) != stored) {
+      new_clocks[col] = static_cast<int64_t>(c.hlc);
+      clock_moved = true;
+    }
+  }
+  if (take.empty() && !clock_moved) return ApplyOutcome::kNoEffect;
+  MK_RETURN_IF_ERROR(WriteRow(db, t, key, take, row.has_value(), c));
+  if (clock_moved) MK_RETURN_IF_ERROR(WriteClocks(db, c, new_clocks));
+  if (t.name == "people" && (take.contains("first_name") || take.contains("last_name") ||
+                             take.contains("centre_id") || !row)) {
+    MK_RETURN_IF_ERROR(Reindex(db, c.key));
+  }
+  return ApplyOutcome::kApplied;
+}
+
+Result<ApplyOutcome> ApplyRow(Database& db, const SyncTable& t, const Change& c, const json& fields) {
+  const std::vector<std::string> key = SplitKey(c.key);
+  MK_ASSIGN_OR_RETURN(std::optional<json> row, ReadRow(db, t, key));
+  MK_ASSIGN_OR_RETURN(json clocks, ReadClocks(db, c));
+  const int64_t stored_hlc = ClockOf(clocks, "_row");
+  const bool stored_deleted = ClockOf(clocks, "_del") != 0;
+  const bool incoming_delete = c.op == ChangeOp::kDelete;
+  // (hlc, delete over upsert, row text): a total order of the changes of one row.
+  json incoming_row = fields;
+  for (size_t i = 0; i < t.key_columns.size(); ++i) incoming_row[std::string(t.key_columns[i])] = key[i];
+  const std::string incoming_text = incoming_delete ? std::string() : incoming_row.dump();
+  const std::string stored_text = row ? row->dump() : std::string();
+  const auto incoming_rank = std::make_tuple(static_cast<int64_t>(c.hlc), incoming_delete ? 1 : 0, incoming_text);
+  const auto stored_rank = std::make_tuple(stored_hlc, stored_deleted ? 1 : 0, stored_text);
+  if ((stored_hlc != 0 || !row) && !(incoming_rank > stored_rank)) return ApplyOutcome::kNoEffect;
+  if (incoming_delete) {
+    if (row) {
+      MK_ASSIGN_OR_RETURN(Statement st, db.Prepare("DELETE FROM " + std::string(t.name) + " WHERE " + KeyWhere(t)));
+      BindKey(st, key);
+      MK_RETURN_IF_ERROR(st.Run().WithContext("deleting " + Describe(c)));
+    }
+  } else {
+    json values = json::object();
+    for (auto& [col, v] : incoming_row.items()) {
+      if (!row || !row->contains(col) || (*row)[col] != v) values[col] = v;
+    }
+    MK_RETURN_IF_ERROR(WriteRow(db, t, key, values, row.has_value(), c));
+  }
+  json new_clocks = {{"_row", static_cast<int64_t>(c.hlc)}, {"_del", incoming_delete ? 1 : 0}};
+  MK_RETURN_IF_ERROR(WriteClocks(db, c, new_clocks));
+  return ApplyOutcome::kApplied;
+}
+
+int KioskStrength(const json& status) {
+  if (!status.is_string()) return -1;
+  const std::string& s = status.get_ref<const std::string&>();
+  if (s == "present") return 3;
+  if (s == "late") return 2;
+  if (s == "excused") return 1;
+  return 0;
+}
+
+// The order of status decisions: any trainer decision over any kiosk status; among trainer
+// decisions the later (by hlc); among kiosk statuses the stronger; ties by the status text.
+std::tuple<int, int64_t, std::string> StatusRank(const json& status, const json& status_by, int64_t hlc) {
+  const std::string text = status.is_string() ? status.get<std::string>() : std::string();
+  if (status_by == "trainer") return {1, hlc, text};
+  return {0, KioskStrength(status), text};
+}
+
+// The first check-in: the earliest time (a missing time counts as never), then device, method.
+std::tuple<int64_t, std::string, std::string> FirstRank(const json& row) {
+  auto text = [&](const char* col) {
+    auto it = row.find(col);
+    return it != row.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  auto it = row.find("checked_in_at");
+  const int64_t at = it != row.end() && it->is_number_integer() ? it->get<int64_t>() : INT64_MAX;
+  return {at, text("device_id"), text("method")};
+}
+
+Result<ApplyOutcome> ApplyAttendance(Database& db, const SyncTable& t, const Change& c, const json& fields) {
+  const std::vector<std::string> key = SplitKey(c.key);
+  MK_ASSIGN_OR_RETURN(std::optional<json> row, ReadRow(db, t, key));
+  if (!row) return ApplyFields(db, t, c, fields);
+  MK_ASSIGN_OR_RETURN(json clocks, ReadClocks(db, c));
+  const int64_t hlc = static_cast<int64_t>(c.hlc);
+  json take = json::object();
+  json new_clocks = clocks;
+  bool clock_moved = false;
+
+  if (fields.contains("checked_in_at") || fields.contains("device_id") || fields.contains("method")) {
+    json incoming = *row;
+    for (const char* col : {"checked_in_at", "device_id", "method"}) {
+      if (fields.contains(col)) incoming[col] = fields[col];
+    }
+    if (FirstRank(incoming) < FirstRank(*row)) {
+      for (const char* col : {"checked_in_at", "device_id", "method"}) {
+        if (incoming[col] != (*row)[col]) take[col] = incoming[col];
+      }
+    }
+  }
+  if (fields.contains("status")) {
+    const json by = fields.contains("status_by") ? fields["status_by"] : json("kiosk");
+    const auto in_rank = StatusRank(fields["status"], by, hlc);
+    const auto stored_rank = StatusRank((*row)["status"], (*row)["status_by"], ClockOf(clocks, "status"));
+    if (in_rank > stored_rank) {
+      if (fields["status"] != (*row)["status"]) take["status"] = fields["status"];
+      if (by != (*row)["status_by"]) take["status_by"] = by;
+      new_clocks["status"] = hlc;
+      clock_moved = true;
+    }
+  }
+  for (const char* col : {"left_at", "note", "updated_at"}) {
+    if (!fields.contains(col)) continue;
+    const json& v = fields[col];
+    const int64_t stored = ClockOf(clocks, col);
+    if (!Newer(hlc, v, stored, &(*row)[col])) continue;
+    if ((*row)[col] != v) take[col] = v;
+    if (hlc != stored) {
+      new_clocks[col] = hlc;
+      clock_moved = true;
+    }
+  }
+  if (take.empty() && !clock_moved) return ApplyOutcome::kNoEffect;
+  MK_RETURN_IF_ERROR(WriteRow(db, t, key, take, true, c));
+  if (clock_moved) MK_RETURN_IF_ERROR(WriteClocks(db, c, new_clocks));
+  return ApplyOutcome::kApplied;
+}
+
+// Rewrites the personal fields of outbox entries of an erased person.
+Status ScrubOutbox(Database& db, const std::string& person_id) {
+  MK_ASSIGN_OR_RETURN(Statement st, db.Prepare(
+      "SELECT seq, tbl, fields FROM sync_outbox WHERE (tbl = 'people' AND key = ?1) OR "
+      "(tbl = 'attendance' AND key LIKE '%|' || ?1)"));
+  st.Bind(1, person_id);
+  std::vector<std::pair<int64_t, std::string>> rewrites;
+  while (true) {
+    MK_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    json fields = json::parse(st.ColumnText(2), nullptr, false);
+    if (!fields.is_object()) continue;
+    if (BlankPersonal(st.ColumnText(1), person_id, fields)) rewrites.emplace_back(st.ColumnInt(0), fields.dump());
+  }
+  for (const auto& [seq, text] : rewrites) {
+    MK_ASSIGN_OR_RETURN(Statement up, db.Prepare("UPDATE sync_outbox SET fields = ?1 WHERE seq = ?2"));
+    up.Bind(1, text).Bind(2, seq);
+    MK_RETURN_IF_ERROR(up.Run());
+  }
+  return Status::Ok();
+}
+
+Result<ApplyOutcome> ApplyErase(Database& db, const Change& c) {
+  MK_ASSIGN_OR_RETURN(json clocks, ReadClocks(db, c));
+  const int64_t stored = ClockOf(clocks, "_erased");
+  const int64_t hlc = static_cast<int64_t>(c.hlc);
+  // The earliest erasure defines erased_at; every later one changes nothing.
+  if (stored != 0 && stored <= hlc) return ApplyOutcome::kNoEffect;
+  clocks["_erased"] = hlc;
+  MK_RETURN_IF_ERROR(WriteClocks(db, c, clocks));
+  MK_ASSIGN_OR_RETURN(Statement* up, db.Cached(
+      "UPDATE people SET first_name = '', last_name = '', school = '', email = NULL, subjects = '', "
+      "participant_code = id, erased_at = ?2 WHERE id = ?1"));
+  up->Bind(1, c.key).Bind(2, HlcMillis(c.hlc));
+  MK_RETURN_IF_ERROR(up->Run().WithContext("erasing person " + c.key));
+  MK_ASSIGN_OR_RETURN(Statement* notes, db.Cached("UPDATE attendance SET note = '' WHERE person_id = ?1 AND note <> ''"));
+  notes->Bind(1, c.key);
+  MK_RETURN_IF_ERROR(notes->Run());
+  MK_RETURN_IF_ERROR(store::RemoveFromSearchIndex(db, c.key));
+  MK_RETURN_IF_ERROR(ScrubOutbox(db, c.key));
+  return ApplyOutcome::kApplied;
+}
+
+Result<std::optional<std::string>> StoredColumn(Database& db, std::string_view table, std::string_view column,
+                                                const std::string& id) {
+  MK_ASSIGN_OR_RETURN(Statement* st, db.Cached("SELECT " + std::string(column) + " FROM " + std::string(table) +
+                                               " WHERE id = ?1"));
+  st->Bind(1, id);
+  MK_ASSIGN_OR_RETURN(bool row, st->Step());
+  std::optional<std::string> out;
+  if (row) out = st->ColumnOptionalText(0).value_or("");
+  MK_RETURN_IF_ERROR(st->Reset());
+  return out;
+}
+
+// The centre of a stored row of a table with a single id key.
+Result<std::string> CentreOfRow(Database& db, std::string_view table, const std::string& id, int depth = 0) {
+  const SyncTable* t = store::FindSyncTable(table);
+  if (!t || depth > 4) return Internal("no centre rule for " + std::string(table));
+  switch (t->scope) {
+    case SyncTable::Scope::kGlobal: return std::string();
+    case SyncTable::Scope::kIsCentre: return id;
+    case SyncTable::Scope::kOwnColumn: {
+      MK_ASSIGN_OR_RETURN(std::optional<std::string> centre, StoredColumn(db, table, "centre_id", id));
+      if (!centre) return NotFound(std::string(table) + " " + id + " is not known here");
+      return *centre;
+    }
+    case SyncTable::Scope::kParent: {
+      MK_ASSIGN_OR_RETURN(std::optional<std::string> parent, StoredColumn(db, table, t->parent.column, id));
+      if (!parent) return NotFound(std::string(table) + " " + id + " is not known here");
+      return CentreOfRow(db, t->parent.table, *parent, depth + 1);
+    }
+  }
+  return Internal("unreachable");
+}
+
+// When the person was erased (the earliest erasure's time), from the clocks or, for a store
+// erased before sync existed, from the row; nullopt when not erased.
+Result<std::optional<int64_t>> ErasedAt(Database& db, const std::string& person_id) {
+  MK_ASSIGN_OR_RETURN(Statement* st, db.Cached(
+      "SELECT json_extract(clocks, '$._erased') FROM sync_clock WHERE tbl = 'people' AND key = ?1 "
+      "AND json_extract(clocks, '$._erased') IS NOT NULL "
+      "UNION ALL SELECT NULL FROM people WHERE id = ?1 AND erased_at IS NOT NULL LIMIT 1"));
+  st->Bind(1, person_id);
+  MK_ASSIGN_OR_RETURN(bool row, st->Step());
+  std::optional<int64_t> out;
+  if (row) out = st->ColumnIsNull(0) ? 0 : HlcMillis(static_cast<HlcStamp>(st->ColumnInt(0)));
+  MK_RETURN_IF_ERROR(st->Reset());
+  return out;
+}
+
+}  // namespace
+
+Status ValidateChange(const Change& c) {
+  const SyncTable* t = store::FindSyncTable(c.table);
+  if (!t) return InvalidArgument("unknown table '" + c.table.substr(0, 64) + "'");
+  if (c.key.empty() || c.key.size() > kMaxKeyBytes || !utf8::IsValid(c.key)) {
+    return InvalidArgument(c.table + ": the key is empty, too long or not UTF-8");
+  }
+  const std::vector<std::string> key = SplitKey(c.key);
+  if (key.size() != t->key_columns.size()) {
+    return InvalidArgument(Describe(c) + ": the key needs " + std::to_string(t->key_columns.size()) + " part(s)");
+  }
+  for (const std::string& part : key) {
+    if (part.empty()) return InvalidArgument(Describe(c) + ": a part of the key is empty");
+  }
+  if (c.hlc == 0) return InvalidArgument(Describe(c) + ": the change has no clock stamp");
+  if (!c.fields.is_object()) return InvalidArgument(Describe(c) + ": fields must be an object");
+  switch (c.op) {
+    case ChangeOp::kErase:
+      if (c.table != "people") return InvalidArgument(Describe(c) + ": only people can be erased");
+      if (!c.fields.empty()) return InvalidArgument(Describe(c) + ": an erasure carries no fields");
+      return Status::Ok();
+    case ChangeOp::kDelete:
+      if (t->merge != MergeKind::kRow) {
+        return InvalidArgument(Describe(c) + ": rows of " + c.table + " are never deleted");
+      }
+      if (!c.fields.empty()) return InvalidArgument(Describe(c) + ": a delete carries no fields");
+      return Status::Ok();
+    case ChangeOp::kUpsert: break;
+  }
+  if (c.fields.empty()) return InvalidArgument(Describe(c) + ": the change sets no field");
+  if (t->merge != MergeKind::kFields) {
+    // Whole-row merges compare whole rows: every column must be there.
+    for (std::string_view col : t->columns) {
+      if (!c.fields.contains(col)) {
+        return InvalidArgument(Describe(c) + ": field '" + std::string(col) + "' is missing (rows of " + c.table +
+                               " travel whole)");
+      }
+    }
+  }
+  for (auto& [col, v] : c.fields.items()) {
+    const bool known = std::find(t->columns.begin(), t->columns.end(), col) != t->columns.end();
+    if (!known) return InvalidArgument(Describe(c) + ": unknown field '" + col.substr(0, 64) + "'");
+    if (v.is_string()) {
+      const std::string& s = v.get_ref<const std::string&>();
+      if (s.size() > kMaxFieldBytes) {
+        return InvalidArgument(Describe(c) + ": field '" + col + "' is longer than " +
+                               std::to_string(kMaxFieldBytes) + " bytes");
+      }
+      if (!utf8::IsValid(s)) return InvalidArgument(Describe(c) + ": field '" + col + "' is not valid UTF-8");
+    } else if (!v.is_null() && !v.is_number()) {
+      return InvalidArgument(Describe(c) + ": field '" + col + "' must be text, a number or null");
+    }
+    for (size_t i = 0; i < t->key_columns.size(); ++i) {
+      if (t->key_columns[i] == col && (!v.is_string() || v.get_ref<const std::string&>() != key[i])) {
+        return InvalidArgument(Describe(c) + ": field '" + col + "' differs from the key");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::string> CentreOfChange(Database& db, const Change& c) {
+  const SyncTable* t = store::FindSyncTable(c.table);
+  if (!t) return InvalidArgument("unknown table '" + c.table + "'");
+  const std::vector<std::string> key = SplitKey(c.key);
+  auto field_text = [&](std::string_view col) -> std::optional<std::string> {
+    for (size_t i = 0; i < t->key_columns.size(); ++i) {
+      if (t->key_columns[i] == col) return key[i];
+    }
+    auto it = c.fields.find(col);
+    if (it != c.fields.end() && it->is_string()) return it->get<std::string>();
+    return std::nullopt;
+  };
+  std::string centre;
+  switch (t->scope) {
+    case SyncTable::Scope::kGlobal: return std::string();
+    case SyncTable::Scope::kIsCentre: centre = key[0]; break;
+    case SyncTable::Scope::kOwnColumn: {
+      MK_ASSIGN_OR_RETURN(std::optional<std::string> stored, StoredColumn(db, t->name, "centre_id", key[0]));
+      std::optional<std::string> named = field_text("centre_id");
+      if (stored && named && *stored != *named) {
+        return PermissionDenied(Describe(c) + ": a row cannot move to another centre");
+      }
+      if (!stored && !named) return NotFound(Describe(c) + ": the row is not known here and the change names no centre");
+      centre = stored ? *stored : *named;
+      break;
+    }
+    case SyncTable::Scope::kParent: {
+      std::optional<std::string> parent = field_text(t->parent.column);
+      if (!parent && t->key_columns.size() == 1) {
+        MK_ASSIGN_OR_RETURN(parent, StoredColumn(db, t->name, t->parent.column, key[0]));
+      }
+      if (!parent || parent->empty()) {
+        return NotFound(Describe(c) + ": the row is not known here and the change names no " +
+                        std::string(t->parent.column));
+      }
+      auto parent_centre = CentreOfRow(db, t->parent.table, *parent);
+      if (!parent_centre.ok()) return parent_centre.status().WithContext(Describe(c) + ": " + std::string(t->parent.column));
+      centre = *parent_centre;
+      break;
+    }
+  }
+  for (const store::Reference& ref : t->references) {
+    std::optional<std::string> id = field_text(ref.column);
+    if (!id || id->empty()) continue;
+    auto ref_centre = CentreOfRow(db, ref.table, *id);
+    if (!ref_centre.ok()) return ref_centre.status().WithContext(Describe(c) + ": " + std::string(ref.column));
+    if (*ref_centre != centre) {
+      return PermissionDenied(Describe(c) + ": " + std::string(ref.column) + " belongs to another centre");
+    }
+  }
+  return centre;
+}
+
+Result<bool> IsErased(Database& db, const std::string& person_id) {
+  MK_ASSIGN_OR_RETURN(std::optional<int64_t> at, ErasedAt(db, person_id));
+  return at.has_value();
+}
+
+Result<bool> ScrubErased(Database& db, Change& change) {
+  const std::string person = PersonOf(change);
+  if (person.empty() || change.op != ChangeOp::kUpsert) return true;
+  MK_ASSIGN_OR_RETURN(bool erased, IsErased(db, person));
+  if (erased) BlankPersonal(change.table, person, change.fields);
+  return true;
+}
+
+Result<ApplyOutcome> ApplyChange(Database& db, const Change& change) {
+  MK_RETURN_IF_ERROR(ValidateChange(change));
+  const SyncTable* t = store::FindSyncTable(change.table);
+  if (change.op == ChangeOp::kErase) return ApplyErase(db, change);
+  json fields = change.fields;
+  // Erasure wins for good: personal fields of an erased person take the erased values.
+  const std::string person = PersonOf(change);
+  if (!person.empty() && change.op == ChangeOp::kUpsert) {
+    MK_ASSIGN_OR_RETURN(std::optional<int64_t> erased_at, ErasedAt(db, person));
+    if (erased_at) {
+      BlankPersonal(change.table, person, fields);
+      if (change.table == "people" && *erased_at != 0) fields["erased_at"] = *erased_at;
+    }
+  }
+  if (fields.empty() && change.op == ChangeOp::kUpsert) return ApplyOutcome::kNoEffect;
+  switch (t->merge) {
+    case MergeKind::kFields: return ApplyFields(db, *t, change, std::move(fields));
+    case MergeKind::kAttendance: return ApplyAttendance(db, *t, change, fields);
+    case MergeKind::kRow:
+    case MergeKind::kInsertOnly: return ApplyRow(db, *t, change, fields);
+  }
+  return Internal("unknown merge kind");
+}
+
+}  // namespace mk::sync
