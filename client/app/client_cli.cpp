@@ -1,8 +1,9 @@
-// Commands of the mintkiosk CLI: demo, import, sessions, find, checkin, export, enroll, kiosk, pin.
+// Commands of the mintkiosk CLI: demo, import, sessions, find, checkin, export, enroll, sync, status, bundles, kiosk, pin.
 #include "client_cli.h"
 #include "kiosk_app.h"
 #include "pin_command.h"
 #include "enroll_command.h"
+#include "sync_command.h"
 
 #include <cstdio>
 #include <iostream>
@@ -42,6 +43,10 @@ Commands:
                                 attendance as CSV for Excel (UTF-8 with BOM, ';')
   enroll --server URL --code CODE
                                 enrol this device with its centre's server
+  sync                          sync with the server once (send waiting changes, receive new ones)
+  status [--json]               the sync status: server, changes waiting, last sync, last error
+  export-bundle FILE            write the waiting changes into a file for the server (no network)
+  import-bundle FILE            apply a file the server made for this device
 
 Options:
   --data DIR    the device's data directory (default: $XDG_DATA_HOME/mintkiosk)
@@ -166,6 +171,9 @@ int CmdDemo(const Context& ctx, const cli::Args& args) {
   opt.now_ms = SystemClock::Instance()->NowMs();
   auto st = OpenStore(ctx);
   if (!st.ok()) return Fail(ctx.err, st.status());
+  // The demo is local sample data, not this device's work: it is not queued for the server
+  // (a server has its own demo: 'mintkiosk-server demo').
+  store::ChangeCapture::Suppress not_for_sync((*st)->capture());
   auto summary = store::SeedDemo(**st, opt);
   if (!summary.ok()) return Fail(ctx.err, summary.status());
   if (summary->already_present) {
@@ -326,6 +334,15 @@ int CmdExport(const Context& ctx, const cli::Args& args) {
 
 int CmdEnroll(const Context& ctx, const cli::Args& args) { return RunEnrollCommand(ctx.data_dir, args, ctx.out, ctx.err); }
 
+int CmdSync(const Context& ctx, const cli::Args& args) { return RunSyncCommand(ctx.data_dir, args, ctx.out, ctx.err); }
+int CmdStatus(const Context& ctx, const cli::Args& args) { return RunStatusCommand(ctx.data_dir, args, ctx.out, ctx.err); }
+int CmdExportBundle(const Context& ctx, const cli::Args& args) {
+  return RunExportBundleCommand(ctx.data_dir, args, ctx.out, ctx.err);
+}
+int CmdImportBundle(const Context& ctx, const cli::Args& args) {
+  return RunImportBundleCommand(ctx.data_dir, args, ctx.out, ctx.err);
+}
+
 int CmdKiosk(const Context& ctx, const cli::Args& args) {
   if (args.words.size() > 1) return Usage(ctx.err, "'kiosk' takes options only", "kiosk");
   KioskLaunch launch;
@@ -365,6 +382,10 @@ const std::map<std::string, Command>& Commands() {
       {"kiosk", {CmdKiosk, {"windowed", "size", "lang"}}},
       {"pin", {CmdPin, {}}},
       {"enroll", {CmdEnroll, {std::begin(kEnrollOptions), std::end(kEnrollOptions)}}},
+      {"sync", {CmdSync, {}}},
+      {"status", {CmdStatus, {"json"}}},
+      {"export-bundle", {CmdExportBundle, {}}},
+      {"import-bundle", {CmdImportBundle, {}}},
   };
   return kCommands;
 }
@@ -376,7 +397,7 @@ int RunClientCli(const std::vector<std::string>& argv, std::ostream& out, std::o
                                                "person", "code", "method"};
   value_options.insert(std::begin(kEnrollOptions), std::end(kEnrollOptions));
   value_options.insert({"size", "lang"});
-  const std::set<std::string> flag_options = {"help", "version", "today", "german", "windowed"};
+  const std::set<std::string> flag_options = {"help", "version", "today", "german", "windowed", "json"};
   auto args = cli::Parse(argv, value_options, flag_options);
   const std::string command = (args.ok() && !args->words.empty()) ? args->words[0] : "";
   if (!args.ok()) return Usage(err, args.status().message(), command);
@@ -398,7 +419,13 @@ int RunClientCli(const std::vector<std::string>& argv, std::ostream& out, std::o
   auto it = Commands().find(command);
   if (it == Commands().end()) return Usage(err, "unknown command '" + command + "'", "");
   if (args->Has("help")) {
-    out << (command == "enroll" ? std::string(kEnrollHelp) : kCommandHelp.at(command));
+    static const std::map<std::string, const char*> kSyncHelps = {{"enroll", kEnrollHelp},
+                                                                  {"sync", kSyncHelp},
+                                                                  {"status", kStatusHelp},
+                                                                  {"export-bundle", kExportBundleHelp},
+                                                                  {"import-bundle", kImportBundleHelp}};
+    auto help = kSyncHelps.find(command);
+    out << (help != kSyncHelps.end() ? std::string(help->second) : kCommandHelp.at(command));
     return 0;
   }
   std::set<std::string> allowed = it->second.options;

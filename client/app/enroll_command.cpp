@@ -109,7 +109,8 @@ Result<EnrolmentResult> EnrolDevice(const std::string& data_dir, const Enrolment
   options.base_url = request.server_url;
   options.ca_file = ca_file;
   sync::HttpClient http(options);
-  nlohmann::json body = {{"code", request.code}};
+  // The store's own id: the server adopts it, so this device's changes carry one origin everywhere.
+  nlohmann::json body = {{"code", request.code}, {"device_id", local->device_id()}};
   if (!request.device_name.empty()) body["device_name"] = request.device_name;
   sync::HttpRequest post;
   post.method = "POST";

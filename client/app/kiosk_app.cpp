@@ -14,6 +14,7 @@
 #include "platform/paths.h"
 #include "platform/test_layout.h"
 #include "sync/common/clock.h"
+#include "sync/engine/sync_worker.h"
 #include "sync/store/store.h"
 
 namespace mk::client {
@@ -38,17 +39,42 @@ int RunKioskApp(const KioskLaunch& launch, std::ostream& err) {
   if (Status s = platform::EnsureDirectory(launch.data_dir); !s.ok()) return fail(s);
   auto store = store::Store::Open(platform::JoinPath(launch.data_dir, "mintkiosk.db"), SystemClock::Instance());
   if (!store.ok()) return fail(store.status());
+  // The background sync of an enrolled device (started by enrolment otherwise). It outlives
+  // the view-model, whose callbacks reach it; its destructor stops it promptly.
+  std::unique_ptr<sync::SyncWorker> sync_worker;
+  auto start_sync = [&sync_worker, &launch, &err] {
+    if (sync_worker || !sync::IsEnrolled(launch.data_dir)) return;
+    auto config = sync::LoadSyncConfig(launch.data_dir);
+    if (!config.ok()) {
+      err << "mintkiosk: no background sync: " << config.status().message() << "\n";
+      return;
+    }
+    sync::SyncWorkerOptions sync_options;
+    sync_options.on_change = [] { platform::AppWindow::RequestFrame(); };
+    sync_worker = sync::SyncWorker::Start(*config, sync_options);
+  };
+  start_sync();
   KioskOptions options;
+  options.sync_status = [&sync_worker]() -> std::optional<sync::SyncStatus> {
+    if (!sync_worker) return std::nullopt;
+    return sync_worker->Snapshot();
+  };
+  options.on_local_change = [&sync_worker] {
+    if (sync_worker) sync_worker->Notify();
+  };
   options.data_dir = launch.data_dir;
   options.kiosk_mode = !launch.windowed;
   options.language = launch.language;
-  options.enrol = [&launch](const std::string& server_url, const std::string& code) -> Status {
+  options.enrol = [&launch, &start_sync](const std::string& server_url, const std::string& code) -> Status {
     cli::Args args;
     args.words = {"enroll"};
     args.options = {{"server", server_url}, {"code", code}};
     std::ostringstream enrol_out;
     std::ostringstream enrol_err;
-    if (RunEnrollCommand(launch.data_dir, args, enrol_out, enrol_err) == 0) return Status::Ok();
+    if (RunEnrollCommand(launch.data_dir, args, enrol_out, enrol_err) == 0) {
+      start_sync();
+      return Status::Ok();
+    }
     std::string message = enrol_err.str();
     if (message.rfind("mintkiosk: ", 0) == 0) message = message.substr(11);
     while (!message.empty() && message.back() == '\n') message.pop_back();

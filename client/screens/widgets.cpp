@@ -219,10 +219,46 @@ void IdleCountdownBanner(UiContext& ui, KioskViewModel& vm) {
   NoteItem(ui, "idle.countdown");
 }
 
+namespace {
+
+// "Synced 2 min ago", "Offline, 12 changes waiting", "Syncing… 40 %".
+std::string SyncIndicatorLine(UiContext& ui, const SyncIndicator& sync) {
+  using State = SyncIndicator::State;
+  const std::string host = sync.host.empty() ? ui.Tr("the server") : sync.host;
+  std::string text;
+  switch (sync.state) {
+    case State::kNoServer: return ui.Tr("Working offline: not connected to a server");
+    case State::kConnectedNotSynced: text = ui.Format("Connected to {0}, not synced yet", {host}); break;
+    case State::kSyncing:
+      return sync.percent ? ui.Format("Syncing… {0} %", {std::to_string(*sync.percent)}) : ui.Tr("Syncing…");
+    case State::kSynced: {
+      const int64_t m = sync.minutes_since_sync;
+      if (m < 1) {
+        text = ui.Tr("Synced just now");
+      } else if (m < 60) {
+        text = ui.Format("Synced {0} min ago", {std::to_string(m)});
+      } else if (m < 48 * 60) {
+        text = ui.Format("Synced {0} h ago", {std::to_string(m / 60)});
+      } else {
+        text = ui.Format("Synced {0} days ago", {std::to_string(m / (24 * 60))});
+      }
+      break;
+    }
+    case State::kOffline: text = ui.Tr("Offline"); break;
+    case State::kProblem: text = ui.Format("Sync problem: {0}", {sync.error}); break;
+  }
+  if (sync.waiting_changes == 1) {
+    text = ui.Format("{0}, 1 change waiting", {text});
+  } else if (sync.waiting_changes > 1) {
+    text = ui.Format("{0}, {1} changes waiting", {text, std::to_string(sync.waiting_changes)});
+  }
+  return text;
+}
+
+}  // namespace
+
 void SyncIndicatorText(UiContext& ui, const SyncIndicator& sync) {
-  std::string text = sync.state == SyncIndicator::State::kNoServer
-                         ? ui.Tr("Working offline: not connected to a server")
-                         : ui.Format("Connected to {0}, not synced yet", {sync.host.empty() ? ui.Tr("the server") : sync.host});
+  const std::string text = SyncIndicatorLine(ui, sync);
   ImGui::PushStyleColor(ImGuiCol_Text, kCalm);
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted(text.c_str());

@@ -234,6 +234,9 @@ void KioskViewModel::Update() {
     return;
   }
   if (now - last_refresh_ms_ >= kRefreshEveryMs) RefreshSessions();
+  if (options_.sync_status) {
+    if (std::optional<sync::SyncStatus> status = options_.sync_status()) sync_ = IndicatorFromStatus(*status, sync_.host, now);
+  }
 }
 
 void KioskViewModel::OnCloseRequested() {
@@ -423,6 +426,7 @@ void KioskViewModel::CheckInPerson(const std::string& session_id, const std::str
     ShowStoreError(result.status());
     return;
   }
+  if (!result->already_checked_in && options_.on_local_change) options_.on_local_change();
   ShowConfirmation(session_id, person_id, *result, method);
 }
 
@@ -592,6 +596,7 @@ void KioskViewModel::SubmitWalkIn() {
     }
     return;
   }
+  if (options_.on_local_change) options_.on_local_change();
   subjects_.clear();
   consent_ = false;
   ShowConfirmation(session_id_, result->person_id, result->check_in, store::CheckInMethod::kWalkIn);

@@ -81,6 +81,11 @@ struct KioskOptions {
   // Enrols the device with a server (URL, one-time code); empty: enrolment is not offered.
   // Runs on the UI thread and may take as long as the network does.
   std::function<Status(const std::string& server_url, const std::string& code)> enrol;
+  // The background sync's status (called on every Update; cheap); empty or nullopt: no sync
+  // runs and the indicator follows server.json.
+  std::function<std::optional<sync::SyncStatus>()> sync_status;
+  // Called after every write of a check-in or walk-in (the background sync then runs soon).
+  std::function<void()> on_local_change;
 };
 
 // Thread safety: one thread (the UI thread). Reads and writes go through store::Store; the

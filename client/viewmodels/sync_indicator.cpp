@@ -1,6 +1,7 @@
-// Reading the sync state for the indicator.
+// The sync state for the indicator: server.json first, then the background sync's status.
 #include "sync_indicator.h"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -32,6 +33,27 @@ SyncIndicator ReadSyncIndicator(const std::string& data_dir) {
         break;
       }
     }
+  }
+  return s;
+}
+
+SyncIndicator IndicatorFromStatus(const sync::SyncStatus& status, const std::string& host, int64_t now_ms) {
+  SyncIndicator s;
+  s.host = host;
+  s.waiting_changes = status.waiting_changes;
+  if (status.last_success_ms) s.minutes_since_sync = std::max<int64_t>(0, now_ms - *status.last_success_ms) / 60000;
+  if (!status.enrolled) {
+    s.state = SyncIndicator::State::kNoServer;
+  } else if (status.running) {
+    s.state = SyncIndicator::State::kSyncing;
+    s.percent = status.progress.Percent();
+  } else if (!status.last_error.empty()) {
+    s.state = status.online.value_or(false) ? SyncIndicator::State::kProblem : SyncIndicator::State::kOffline;
+    s.error = status.last_error;
+  } else if (status.last_success_ms) {
+    s.state = SyncIndicator::State::kSynced;
+  } else {
+    s.state = SyncIndicator::State::kConnectedNotSynced;
   }
   return s;
 }

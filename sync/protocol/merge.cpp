@@ -144,11 +144,11 @@ Status WriteRow(Database& db, const SyncTable& t, const std::vector<std::string>
     if (sets.empty()) return Status::Ok();
     sql = "UPDATE " + std::string(t.name) + " SET " + sets + " WHERE " + KeyWhere(t);
   }
-  MK_ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
+  MK_ASSIGN_OR_RETURN(Statement* st, db.Cached(sql));
   int index = exists ? static_cast<int>(t.key_columns.size()) + 1 : 1;
-  if (exists) BindKey(st, key);
-  for (const json* v : binds) MK_RETURN_IF_ERROR(BindValue(st, index++, *v));
-  return st.Run().WithContext(exists ? "updating " + Describe(c) : "inserting " + Describe(c) +
+  if (exists) BindKey(*st, key);
+  for (const json* v : binds) MK_RETURN_IF_ERROR(BindValue(*st, index++, *v));
+  return st->Run().WithContext(exists ? "updating " + Describe(c) : "inserting " + Describe(c) +
                                            " (a new row needs all its required fields)");
 }
 
@@ -204,9 +204,16 @@ bool Newer(int64_t hlc, const json& value, int64_t stored_hlc, const json* store
   return value.dump() > stored_value->dump();
 }
 
-Result<ApplyOutcome> ApplyFields(Database& db, const SyncTable& t, const Change& c, json fields) {
+// `known_row`: the stored row when the caller has read it already (nullptr: read it here).
+Result<ApplyOutcome> ApplyFields(Database& db, const SyncTable& t, const Change& c, json fields,
+                                 const std::optional<json>* known_row = nullptr) {
   const std::vector<std::string> key = SplitKey(c.key);
-  MK_ASSIGN_OR_RETURN(std::optional<json> row, ReadRow(db, t, key));
+  std::optional<json> row;
+  if (known_row) {
+    row = *known_row;
+  } else {
+    MK_ASSIGN_OR_RETURN(row, ReadRow(db, t, key));
+  }
   MK_ASSIGN_OR_RETURN(json clocks, ReadClocks(db, c));
   json take = json::object();
   json new_clocks = clocks;
@@ -248,9 +255,9 @@ Result<ApplyOutcome> ApplyRow(Database& db, const SyncTable& t, const Change& c,
   if ((stored_hlc != 0 || !row) && !(incoming_rank > stored_rank)) return ApplyOutcome::kNoEffect;
   if (incoming_delete) {
     if (row) {
-      MK_ASSIGN_OR_RETURN(Statement st, db.Prepare("DELETE FROM " + std::string(t.name) + " WHERE " + KeyWhere(t)));
-      BindKey(st, key);
-      MK_RETURN_IF_ERROR(st.Run().WithContext("deleting " + Describe(c)));
+      MK_ASSIGN_OR_RETURN(Statement* st, db.Cached("DELETE FROM " + std::string(t.name) + " WHERE " + KeyWhere(t)));
+      BindKey(*st, key);
+      MK_RETURN_IF_ERROR(st->Run().WithContext("deleting " + Describe(c)));
     }
   } else {
     json values = json::object();
@@ -295,7 +302,7 @@ std::tuple<int64_t, std::string, std::string> FirstRank(const json& row) {
 Result<ApplyOutcome> ApplyAttendance(Database& db, const SyncTable& t, const Change& c, const json& fields) {
   const std::vector<std::string> key = SplitKey(c.key);
   MK_ASSIGN_OR_RETURN(std::optional<json> row, ReadRow(db, t, key));
-  if (!row) return ApplyFields(db, t, c, fields);
+  if (!row) return ApplyFields(db, t, c, fields, &row);
   MK_ASSIGN_OR_RETURN(json clocks, ReadClocks(db, c));
   const int64_t hlc = static_cast<int64_t>(c.hlc);
   json take = json::object();
@@ -420,14 +427,23 @@ Result<std::string> CentreOfRow(Database& db, std::string_view table, const std:
 // When the person was erased (the earliest erasure's time), from the clocks or, for a store
 // erased before sync existed, from the row; nullopt when not erased.
 Result<std::optional<int64_t>> ErasedAt(Database& db, const std::string& person_id) {
+  // The row tells when it exists (an erasure sets erased_at, a later insert takes it over);
+  // before the row arrives, only the clocks know.
+  MK_ASSIGN_OR_RETURN(Statement* row, db.Cached("SELECT erased_at FROM people WHERE id = ?1"));
+  row->Bind(1, person_id);
+  MK_ASSIGN_OR_RETURN(bool found, row->Step());
+  if (found) {
+    std::optional<int64_t> at = row->ColumnOptionalInt(0);
+    MK_RETURN_IF_ERROR(row->Reset());
+    return at;
+  }
+  MK_RETURN_IF_ERROR(row->Reset());
   MK_ASSIGN_OR_RETURN(Statement* st, db.Cached(
-      "SELECT json_extract(clocks, '$._erased') FROM sync_clock WHERE tbl = 'people' AND key = ?1 "
-      "AND json_extract(clocks, '$._erased') IS NOT NULL "
-      "UNION ALL SELECT NULL FROM people WHERE id = ?1 AND erased_at IS NOT NULL LIMIT 1"));
+      "SELECT json_extract(clocks, '$._erased') FROM sync_clock WHERE tbl = 'people' AND key = ?1"));
   st->Bind(1, person_id);
-  MK_ASSIGN_OR_RETURN(bool row, st->Step());
+  MK_ASSIGN_OR_RETURN(bool clocked, st->Step());
   std::optional<int64_t> out;
-  if (row) out = st->ColumnIsNull(0) ? 0 : HlcMillis(static_cast<HlcStamp>(st->ColumnInt(0)));
+  if (clocked && !st->ColumnIsNull(0)) out = HlcMillis(static_cast<HlcStamp>(st->ColumnInt(0)));
   MK_RETURN_IF_ERROR(st->Reset());
   return out;
 }
@@ -571,7 +587,7 @@ Result<ApplyOutcome> ApplyChange(Database& db, const Change& change) {
     MK_ASSIGN_OR_RETURN(std::optional<int64_t> erased_at, ErasedAt(db, person));
     if (erased_at) {
       BlankPersonal(change.table, person, fields);
-      if (change.table == "people" && *erased_at != 0) fields["erased_at"] = *erased_at;
+      if (change.table == "people") fields["erased_at"] = *erased_at;
     }
   }
   if (fields.empty() && change.op == ChangeOp::kUpsert) return ApplyOutcome::kNoEffect;

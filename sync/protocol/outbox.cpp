@@ -37,6 +37,13 @@ Result<std::vector<OutboxEntry>> ReadOutbox(store::Database& db, int64_t after_s
 }
 
 Status AcknowledgeOutbox(store::Database& db, int64_t seq) {
+  // The stamps leave with the entries: keep the greatest, so the clock never reissues one.
+  MK_ASSIGN_OR_RETURN(Statement* last, db.Cached("SELECT max(hlc) FROM sync_outbox WHERE seq <= ?1"));
+  last->Bind(1, seq);
+  MK_ASSIGN_OR_RETURN(bool row, last->Step());
+  const int64_t stamp = row ? last->ColumnInt(0) : 0;
+  MK_RETURN_IF_ERROR(last->Reset());
+  if (stamp > 0) MK_RETURN_IF_ERROR(store::RememberStamp(db, static_cast<HlcStamp>(stamp)));
   MK_ASSIGN_OR_RETURN(Statement* st, db.Cached("DELETE FROM sync_outbox WHERE seq <= ?1"));
   st->Bind(1, seq);
   return st->Run();

@@ -19,7 +19,8 @@ struct OutboxEntry {
 // size passes `max_bytes` (at least one entry is returned when any waits).
 Result<std::vector<OutboxEntry>> ReadOutbox(store::Database& db, int64_t after_seq, size_t limit, size_t max_bytes);
 
-// Removes the entries up to and including `seq` (the server acknowledged them).
+// Removes the entries up to and including `seq` (the server acknowledged them), remembering
+// their greatest stamp in meta hlc_last.
 // REQUIRES: a write transaction is open.
 Status AcknowledgeOutbox(store::Database& db, int64_t seq);
 

@@ -13,8 +13,11 @@
 #include <ctime>
 
 #include "api_json.h"
+#include "file_routes.h"
 #include "secret.h"
+#include "sync_routes.h"
 #include "sync/common/utf8.h"
+#include "sync/common/uuid.h"
 
 namespace mk::server {
 namespace {
@@ -58,6 +61,13 @@ std::pair<const char*, const char*> DefaultError(int status) {
     case 503: return {"unavailable", "the server is busy; try again shortly"};
     default: return {status < 500 ? "bad_request" : "internal", status < 500 ? "the request was refused" : "the server failed; see its log"};
   }
+}
+
+bool IsLowerCase(std::string_view text) {
+  for (char ch : text) {
+    if (ch >= 'A' && ch <= 'Z') return false;
+  }
+  return true;
 }
 
 bool IsJsonContentType(const std::string& value) {
@@ -112,11 +122,16 @@ class ApiServer::Handlers {
 
   void Enroll(const Request& req, Response& res) {
     if (tl_trace.body_on_get) return SendError(res, 405, "method_not_allowed", "enrolment is a POST request");
+    if (req.body.size() > s_.options_.max_body_bytes) {  // httplib reads up to the (larger) push limit
+      return SendError(res, 413, "body_too_large", DefaultError(413).second);
+    }
     if (!IsJsonContentType(req.get_header_value("Content-Type"))) {
       return SendError(res, 415, "unsupported_media_type", "send the request body as Content-Type: application/json");
     }
     std::map<std::string, std::string> fields;
-    if (auto problem = ParseStringObject(req.body, {{"code", {true, 64}}, {"device_name", {false, 100}}}, &fields)) {
+    const std::map<std::string, FieldRule> rules = {
+        {"code", {true, 64}}, {"device_name", {false, 100}}, {"device_id", {false, 36}}};
+    if (auto problem = ParseStringObject(req.body, rules, &fields)) {
       return SendError(res, 400, problem->code, problem->message);
     }
     const std::string code = NormalizeEnrolmentCode(fields["code"]);
@@ -129,6 +144,13 @@ class ApiServer::Handlers {
     if (std::string problem = utf8::ProblemWithText(name, 100); !problem.empty()) {
       return SendError(res, 400, "invalid_device_name", "the device name " + problem);
     }
+    // The device's own id, proposed so that its changes carry the same origin everywhere.
+    const std::string proposed_id = fields.count("device_id") ? fields["device_id"] : "";
+    if (!proposed_id.empty() && (!IsUuid(proposed_id) || !IsLowerCase(proposed_id))) {
+      return SendError(res, 400, "invalid_device_id",
+                       "'device_id' must be a UUID in lower-case canonical form, such as "
+                       "0190f5c2-7a3b-7cde-8f01-23456789abcd");
+    }
     // Only attempts that could hit a code count: typos in the request cost nothing, guesses do.
     int64_t retry = 0;
     if (!s_.enrol_limiter_.Allow("enrol:" + req.remote_addr, s_.clock_.NowMs(), &retry)) {
@@ -138,7 +160,8 @@ class ApiServer::Handlers {
                            " s, then type the code again carefully");
     }
     const std::string token = NewDeviceToken();
-    auto redeemed = s_.storage_.RedeemEnrolmentCode(HashSecret(code), HashSecret(token), name, s_.clock_.NowMs());
+    auto redeemed =
+        s_.storage_.RedeemEnrolmentCode(HashSecret(code), HashSecret(token), name, proposed_id, s_.clock_.NowMs());
     if (!redeemed.ok()) return StorageFailure(res, redeemed.status());
     switch (redeemed->outcome) {
       case RedeemOutcome::kUnknown:
@@ -202,6 +225,11 @@ class ApiServer::Handlers {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& v : *sessions) list.push_back(SessionJson(v));
     SendJson(res, 200, {{"centre_id", device->centre_id}, {"sessions", std::move(list)}});
+  }
+
+  // For route modules in their own files (file_routes): the same checks as every endpoint here.
+  std::optional<DeviceRecord> AuthenticateRequest(const Request& req, Response& res, bool query_allowed) {
+    return Authenticate(req, res, query_allowed);
   }
 
   void SessionById(const Request& req, Response& res) {
@@ -322,7 +350,8 @@ Status ApiServer::Bind() {
   httplib::Server& h = *http_;
   const size_t workers = static_cast<size_t>(std::max(1, options_.max_connections));
   h.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
-  h.set_payload_max_length(options_.max_body_bytes);
+  // The largest body any endpoint takes; the others check their own smaller limit.
+  h.set_payload_max_length(std::max(options_.max_body_bytes, options_.max_sync_body_bytes));
   h.set_read_timeout(options_.read_timeout_s, 0);
   h.set_write_timeout(options_.write_timeout_s, 0);
   h.set_keep_alive_timeout(options_.keep_alive_timeout_s);
@@ -401,6 +430,19 @@ Status ApiServer::Bind() {
   h.Get(R"(/v1/centres/([^/]{1,200}))", [hs](const Request& q, Response& r) { hs->CentreById(q, r); });
   h.Get("/v1/sessions", [hs](const Request& q, Response& r) { hs->Sessions(q, r); });
   h.Get(R"(/v1/sessions/([^/]{1,200}))", [hs](const Request& q, Response& r) { hs->SessionById(q, r); });
+  sync_routes_ = std::make_unique<SyncRoutes>(storage_, clock_, options_.max_sync_body_bytes);
+  sync_routes_->Register(
+      h, [hs](const Request& q, Response& r, bool query) { return hs->AuthenticateRequest(q, r, query); },
+      [this](const std::string& line) { WriteLog(line); }, [] { return tl_trace.body_on_get; });
+  if (!options_.data_dir.empty()) {
+    const int64_t max_chunk = std::min<int64_t>(FileRoutes::kMaxChunkBytes, static_cast<int64_t>(options_.max_body_bytes));
+    auto files = FileRoutes::Open(options_.data_dir, max_chunk);
+    if (!files.ok()) return files.status();
+    file_routes_ = std::move(*files);
+    file_routes_->Register(
+        h, [hs](const Request& q, Response& r, bool query) { return hs->AuthenticateRequest(q, r, query); },
+        [this](const std::string& line) { WriteLog(line); });
+  }
   h.Post(".*", [](const Request&, Response& r) {
     if (tl_trace.body_on_get) return SendError(r, 400, "unexpected_body", "this endpoint takes no request body");
     SendError(r, 404, "not_found", "no such endpoint for POST; the API lives under /v1/ (see GET /v1/health)");

@@ -20,16 +20,25 @@ class Server;
 
 namespace mk::server {
 
+class FileRoutes;
+class SyncRoutes;
+
 struct ApiOptions {
   std::string host = "127.0.0.1";
   int port = 8470;  // 0: any free port (see ApiServer::port())
   std::string tls_cert_file;  // both set: HTTPS
   std::string tls_key_file;
   std::string version = "0.0.0";
+  // The server's data directory: material files live under DIR/files (file_routes.h). Empty:
+  // the /v1/files routes are off.
+  std::string data_dir;
 
   // Connections served at once (one worker thread each); more wait for a free worker.
   int max_connections = 64;
   size_t max_body_bytes = 64 * 1024;
+  // A sync push batch (compressed) may be this large. httplib reads bodies up to the larger of
+  // the two limits; every other endpoint refuses bodies over max_body_bytes itself (413).
+  size_t max_sync_body_bytes = 4 * 1024 * 1024;
   int read_timeout_s = 10;   // a client that sends nothing for this long is dropped
   int write_timeout_s = 10;  // a client that reads nothing for this long is dropped
   int keep_alive_timeout_s = 5;
@@ -51,6 +60,9 @@ struct ApiOptions {
 //   GET  /v1/centres/{id}      the device's own centre; 404 for every other id
 //   GET  /v1/sessions?from=&to= the centre's sessions in [from, to) (UTC ms)
 //   GET  /v1/sessions/{id}     one session of the centre; 404 for any other
+//   POST /v1/sync/push         a batch of the device's changes -> its acknowledgement (sync_routes.h)
+//   GET  /v1/sync/pull?after=&limit= a page of the centre's changes after a cursor (sync_routes.h)
+//   GET|PUT /v1/files/...      material files, when ApiOptions::data_dir is set (file_routes.h)
 // Everything but health and enroll needs "Authorization: Bearer TOKEN" of a device that is not
 // revoked, and reads only the data of that device's centre.
 //
@@ -84,6 +96,8 @@ class ApiServer {
   std::mutex log_mu_;
   RateLimiter device_limiter_;
   RateLimiter enrol_limiter_;
+  std::unique_ptr<FileRoutes> file_routes_;  // before http_: destroyed after it
+  std::unique_ptr<SyncRoutes> sync_routes_;  // likewise
   std::unique_ptr<httplib::Server> http_;
   std::unique_ptr<Handlers> handlers_;
   int port_ = 0;

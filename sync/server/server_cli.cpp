@@ -1,6 +1,11 @@
-// Commands of mintkiosk-server: serve, centre, enroll, device, import, demo.
+// Commands of mintkiosk-server: serve, centre, enroll, device, import, demo, erasure and bundles.
 #include "server_cli.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <map>
 
@@ -35,6 +40,11 @@ Commands:
   import registrations FILE --centre ID
                                   import a registration spreadsheet (as 'mintkiosk import')
   demo [--teachers N]             seed the demo centre and print an enrolment code for it
+  erase-person PERSON_ID [--centre ID]
+                                  erase a person's personal data here and, at their next
+                                  sync, on every device of the centre (GDPR)
+  import-bundle FILE              apply a bundle a device wrote ('mintkiosk export-bundle')
+  export-bundle --device ID FILE  write the centre's data for a device without a connection
 
 Options:
   --data DIR    the server's data directory (holds server.db)
@@ -56,6 +66,7 @@ request (time, method, path, status, bytes, duration, device id).
   --tls-key FILE          and this PEM private key
   --max-connections N     connections served at once (default 64)
   --max-body BYTES        largest request body (default 65536)
+  --max-push BYTES        largest sync push batch, compressed (default 4194304)
   --timeout S             read and write timeout against stalled clients (default 10)
   --keep-alive S          how long an idle connection stays open (default 5)
   --rate N                requests per second per device, 0 for no limit (default 50)
@@ -87,6 +98,27 @@ Imports a registration spreadsheet into the centre, with the rules of 'mintkiosk
     {"demo", R"(Usage: mintkiosk-server --data DIR demo [--teachers N]
 
 Seeds the demo centre (as 'mintkiosk demo') and prints a one-time enrolment code for it.
+)"},
+    {"erase-person", R"(Usage: mintkiosk-server --data DIR erase-person PERSON_ID [--centre ID]
+
+Erases the person's personal fields (names, school, email, subjects, participant code, notes
+on their attendance) for good: here at once, on every device of the centre at its next sync.
+The server's sync log keeps no copy of them either, and a change made before the erasure that
+a device sends later cannot bring them back. Attendance records stay, without the person.
+  --centre ID   refuse unless the person belongs to this centre
+)"},
+    {"import-bundle", R"(Usage: mintkiosk-server --data DIR import-bundle FILE
+
+Applies a bundle that a device without a connection wrote ('mintkiosk export-bundle'), exactly
+as if the device had synced: the bundle must be signed by an enrolled device that is not
+revoked, and hold data of that device's centre only; otherwise nothing of it is applied.
+Importing the same bundle again changes nothing. Answer the device with 'export-bundle'.
+)"},
+    {"export-bundle", R"(Usage: mintkiosk-server --data DIR export-bundle --device ID FILE
+
+Writes a bundle for one device: every change of its centre that did not come from the device,
+and how far the server has applied the device's own changes. Import it on the device
+('mintkiosk import-bundle'). The file is replaced atomically and only that device can use it.
 )"},
 };
 
@@ -248,6 +280,115 @@ int CmdDemo(const Context& ctx, const cli::Args& args) {
   return IssueCode(ctx, **storage, summary->centre_id, int64_t{24} * 3600 * 1000);
 }
 
+int CmdErasePerson(const Context& ctx, const cli::Args& args) {
+  if (args.words.size() != 2) return Usage(ctx.err, "'erase-person' takes exactly one PERSON_ID", "erase-person");
+  const std::string& person_id = args.words[1];
+  const std::string centre_id = args.Get("centre").value_or("");
+  auto storage = OpenStorage(ctx);
+  if (!storage.ok()) return Fail(ctx.err, storage.status());
+  auto erased = (*storage)->ErasePerson(centre_id, person_id);
+  if (!erased.ok()) return Fail(ctx.err, erased.status());
+  if (erased->already_erased) {
+    ctx.out << "Person " << person_id << " of centre " << erased->centre_id << " was erased before; nothing changed\n";
+    return 0;
+  }
+  ctx.out << "Erased person " << person_id << " of centre " << erased->centre_id
+          << ": personal fields blanked here, " << erased->log_entries_scrubbed
+          << " older sync log entries scrubbed; every device of the centre erases the person at its next sync\n";
+  return 0;
+}
+
+// The largest bundle file read (a device writes at most a few MB of compressed changes).
+constexpr int64_t kMaxBundleFileBytes = 64 * 1024 * 1024;
+
+Result<std::string> ReadBundleFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary | std::ios::ate);
+  if (!f) return NotFound("cannot open " + path + " (does the file exist and is it readable?)");
+  const std::streamoff size = f.tellg();
+  if (size < 0) return IoError("cannot read " + path);
+  if (size > kMaxBundleFileBytes) {
+    return InvalidArgument(path + " is " + std::to_string(size) + " bytes, larger than any bundle (at most " +
+                           std::to_string(kMaxBundleFileBytes) + "); is it the right file?");
+  }
+  std::string bytes(static_cast<size_t>(size), '\0');
+  f.seekg(0);
+  f.read(bytes.data(), size);
+  if (!f) return IoError("cannot read " + path);
+  return bytes;
+}
+
+// Writes through a temporary file beside `path`, flushed to disk, then renamed over `path`: a
+// crash or a pulled USB stick leaves the old file or the new one, never half of one.
+Status WriteFileAtomically(const std::string& path, const std::string& bytes) {
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return IoError("cannot create " + tmp + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string why = std::strerror(errno);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return IoError("cannot write " + tmp + ": " + why);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    return IoError("cannot flush " + tmp + " to disk: " + std::strerror(errno));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return IoError("cannot replace " + path + ": " + why);
+  }
+  return Status::Ok();
+}
+
+int CmdImportBundle(const Context& ctx, const cli::Args& args) {
+  if (args.words.size() != 2) return Usage(ctx.err, "'import-bundle' takes exactly one FILE", "import-bundle");
+  const std::string& path = args.words[1];
+  auto bytes = ReadBundleFile(path);
+  if (!bytes.ok()) return Fail(ctx.err, bytes.status());
+  auto storage = OpenStorage(ctx);
+  if (!storage.ok()) return Fail(ctx.err, storage.status());
+  auto imported = (*storage)->ImportBundle(*bytes, SystemClock::Instance()->NowMs());
+  if (!imported.ok()) return Fail(ctx.err, imported.status().WithContext(path));
+  const PushResult& push = imported->push;
+  switch (push.refusal) {
+    case PushRefusal::kNone:
+      break;
+    case PushRefusal::kSequenceGap:
+      return Fail(ctx.err, FailedPrecondition(path + ": nothing was applied: " + push.message +
+                                              " (import the device's earlier bundle first)"));
+    case PushRefusal::kInvalidChange:
+    case PushRefusal::kForeignCentre:
+      return Fail(ctx.err, InvalidArgument(path + ": nothing was applied: " + push.message));
+  }
+  ctx.out << "Imported " << path << " from device " << imported->device_id << " (centre " << imported->centre_id
+          << "): " << push.applied << " changes applied, " << push.skipped
+          << " skipped (applied before); the device's changes are applied up to " << push.ack.acked_seq << "\n";
+  return 0;
+}
+
+int CmdExportBundle(const Context& ctx, const cli::Args& args) {
+  if (args.words.size() != 2) return Usage(ctx.err, "'export-bundle' takes exactly one FILE", "export-bundle");
+  auto device = args.Get("device");
+  if (!device || device->empty()) return Usage(ctx.err, "--device ID is required (see 'device list')", "export-bundle");
+  const std::string& path = args.words[1];
+  auto storage = OpenStorage(ctx);
+  if (!storage.ok()) return Fail(ctx.err, storage.status());
+  auto bundle = (*storage)->ExportBundleFor(*device, SystemClock::Instance()->NowMs());
+  if (!bundle.ok()) return Fail(ctx.err, bundle.status());
+  if (Status s = WriteFileAtomically(path, bundle->bytes); !s.ok()) return Fail(ctx.err, s);
+  ctx.out << "Wrote " << path << " for device " << *device << " (centre " << bundle->centre_id
+          << "): " << bundle->changes << " changes up to log position " << bundle->cursor
+          << "; the device's own changes are applied up to " << bundle->acked_seq << "\n";
+  return 0;
+}
+
 Result<ApiOptions> ServeOptions(const cli::Args& args) {
   ApiOptions o;
   o.version = MK_VERSION;
@@ -272,6 +413,7 @@ Result<ApiOptions> ServeOptions(const cli::Args& args) {
   const Limit limits[] = {
       {"max-connections", 1, 10000, [&](long n) { o.max_connections = static_cast<int>(n); }},
       {"max-body", 1024, 64L * 1024 * 1024, [&](long n) { o.max_body_bytes = static_cast<size_t>(n); }},
+      {"max-push", 1024, 64L * 1024 * 1024, [&](long n) { o.max_sync_body_bytes = static_cast<size_t>(n); }},
       {"timeout", 1, 3600, [&](long n) { o.read_timeout_s = o.write_timeout_s = static_cast<int>(n); }},
       {"keep-alive", 1, 3600, [&](long n) { o.keep_alive_timeout_s = static_cast<int>(n); }},
       {"rate", 0, 1000000, [&](long n) { o.device_rate_per_s = static_cast<double>(n); }},
@@ -294,6 +436,7 @@ int CmdServe(const Context& ctx, const cli::Args& args) {
   if (args.words.size() != 1) return Usage(ctx.err, "'serve' takes options only", "serve");
   auto options = ServeOptions(args);
   if (!options.ok()) return Usage(ctx.err, options.status().message(), "serve");
+  options->data_dir = ctx.data_dir;  // material files live under DIR/files
   // Before any thread exists, so that every thread inherits the blocked signals.
   ShutdownSignal signals;
   auto storage = OpenStorage(ctx, std::min(options->max_connections, 8));
@@ -330,13 +473,16 @@ struct Command {
 
 const std::map<std::string, Command>& Commands() {
   static const std::map<std::string, Command> kCommands = {
-      {"serve", {CmdServe, {"listen", "port-file", "tls-cert", "tls-key", "max-connections", "max-body", "timeout",
-                            "keep-alive", "rate", "burst", "enroll-rate"}}},
+      {"serve", {CmdServe, {"listen", "port-file", "tls-cert", "tls-key", "max-connections", "max-body", "max-push",
+                            "timeout", "keep-alive", "rate", "burst", "enroll-rate"}}},
       {"centre", {CmdCentre, {"name", "region", "country"}}},
       {"enroll", {CmdEnroll, {"centre", "ttl"}}},
       {"device", {CmdDevice, {}}},
       {"import", {CmdImport, {"centre"}}},
       {"demo", {CmdDemo, {"teachers"}}},
+      {"erase-person", {CmdErasePerson, {"centre"}}},
+      {"import-bundle", {CmdImportBundle, {}}},
+      {"export-bundle", {CmdExportBundle, {"device"}}},
   };
   return kCommands;
 }
@@ -363,7 +509,7 @@ std::optional<int64_t> ParseDuration(const std::string& text) {
 }
 
 int RunServerCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
-  std::set<std::string> value_options = {"data", "name", "region", "country", "centre", "ttl", "teachers"};
+  std::set<std::string> value_options = {"data", "name", "region", "country", "centre", "ttl", "teachers", "device"};
   for (const auto& o : Commands().at("serve").options) value_options.insert(o);
   auto args = cli::Parse(argv, value_options, {"help", "version"});
   const std::string command = (args.ok() && !args->words.empty()) ? args->words[0] : "";

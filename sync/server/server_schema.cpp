@@ -30,7 +30,35 @@ CREATE TABLE enrolment_codes (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr const char* kServerMigrations[] = {kServerVersion1};
+// Version 2: sync. sync_log is the server's record of every replicated change, in the order the
+// server accepted it; its seq is the cursor devices pull from. Changes of global rows (target
+// groups) carry centre_id '*'. sync_devices holds what the server knows of each device's
+// outbox: every change up to acked_seq is applied (so a replayed one is skipped).
+constexpr const char* kServerVersion2 = R"sql(
+CREATE TABLE sync_log (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  centre_id   TEXT NOT NULL,
+  origin      TEXT NOT NULL,
+  tbl         TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  op          TEXT NOT NULL CHECK (op IN ('u','d','e')),
+  hlc         INTEGER NOT NULL,
+  device_time INTEGER NOT NULL,
+  fields      TEXT NOT NULL
+);
+CREATE INDEX sync_log_by_centre ON sync_log(centre_id, seq);
+CREATE INDEX sync_log_by_row ON sync_log(tbl, key);
+
+CREATE TABLE sync_devices (
+  device_id     TEXT PRIMARY KEY REFERENCES server_devices(id),
+  acked_seq     INTEGER NOT NULL DEFAULT 0,
+  clock_skew_ms INTEGER,
+  last_push_at  INTEGER,
+  last_pull_at  INTEGER
+) WITHOUT ROWID;
+)sql";
+
+constexpr const char* kServerMigrations[] = {kServerVersion1, kServerVersion2};
 static_assert(sizeof(kServerMigrations) / sizeof(kServerMigrations[0]) == kServerSchemaVersion,
               "every server schema version needs exactly one migration");
 

@@ -1,4 +1,4 @@
-// The server's own tables (devices with tokens, enrolment codes) on top of the shared domain schema.
+// The server's own tables (devices with tokens, enrolment codes, the sync log) on top of the shared domain schema.
 #pragma once
 
 #include "sync/store/database.h"
@@ -7,7 +7,7 @@ namespace mk::server {
 
 // The server schema version this build writes, kept in meta.server_schema_version (the domain
 // schema keeps PRAGMA user_version, see sync/store/schema.h).
-inline constexpr int kServerSchemaVersion = 1;
+inline constexpr int kServerSchemaVersion = 2;
 
 // Applies the missing server migrations, each in its own transaction with the new version.
 // A file written by a newer server is refused (kCorrupt) and left untouched.

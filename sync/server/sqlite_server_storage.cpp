@@ -2,6 +2,7 @@
 #include "sqlite_server_storage.h"
 
 #include "server_schema.h"
+#include "sync_log.h"
 
 namespace mk::server {
 namespace {
@@ -40,7 +41,12 @@ Result<std::unique_ptr<SqliteServerStorage>> SqliteServerStorage::Open(const std
   const std::string path = DatabasePath(data_dir);
   for (int i = 0; i < connections; ++i) {
     MK_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> s, store::Store::Open(path, clock));
-    if (i == 0) MK_RETURN_IF_ERROR(MigrateServerSchema(s->db()).WithContext(path));
+    if (i == 0) {
+      MK_RETURN_IF_ERROR(MigrateServerSchema(s->db()).WithContext(path));
+      storage->server_device_id_ = s->device_id();
+      // Writes of an earlier run that did not reach the log yet (a crash between the two).
+      MK_RETURN_IF_ERROR(storage->DrainOutbox(*s).WithContext(path));
+    }
     storage->idle_.push_back(std::move(s));
   }
   return storage;
@@ -54,7 +60,12 @@ SqliteServerStorage::Lease SqliteServerStorage::Borrow() {
   return Lease(this, std::move(s));
 }
 
-Result<std::string> SqliteServerStorage::AddCentre(const store::Centre& centre) { return Borrow()->AddCentre(centre); }
+Result<std::string> SqliteServerStorage::AddCentre(const store::Centre& centre) {
+  Lease s = Borrow();
+  MK_ASSIGN_OR_RETURN(std::string id, s->AddCentre(centre));
+  MK_RETURN_IF_ERROR(DrainOutbox(*s));
+  return id;
+}
 
 Result<std::vector<store::Centre>> SqliteServerStorage::ListCentres() { return Borrow()->ListCentres(); }
 
@@ -83,7 +94,8 @@ Status SqliteServerStorage::AddEnrolmentCode(const std::string& code_hash, const
 
 Result<RedeemResult> SqliteServerStorage::RedeemEnrolmentCode(const std::string& code_hash,
                                                               const std::string& token_hash,
-                                                              const std::string& device_name, int64_t now_ms) {
+                                                              const std::string& device_name,
+                                                              const std::string& proposed_id, int64_t now_ms) {
   Lease s = Borrow();
   RedeemResult result;
   Status written = s->Write([&](store::WriteContext& ctx) -> Status {
@@ -107,6 +119,13 @@ Result<RedeemResult> SqliteServerStorage::RedeemEnrolmentCode(const std::string&
     }
     DeviceRecord d;
     d.id = ctx.NewId();
+    // The device's own id when nobody has it: then its changes carry the same origin everywhere.
+    if (!proposed_id.empty() && proposed_id != server_device_id_) {
+      MK_ASSIGN_OR_RETURN(store::Statement taken, ctx.db.Prepare("SELECT 1 FROM server_devices WHERE id = ?1"));
+      taken.Bind(1, proposed_id);
+      MK_ASSIGN_OR_RETURN(bool used, taken.Step());
+      if (!used) d.id = proposed_id;
+    }
     d.centre_id = centre_id;
     d.name = device_name;
     d.created_at = now_ms;
@@ -200,12 +219,25 @@ Result<std::optional<store::SessionView>> SqliteServerStorage::FindSession(const
 Result<store::ImportSummary> SqliteServerStorage::ImportRegistrations(const std::string& path,
                                                                       const store::ImportOptions& options) {
   Lease s = Borrow();
-  return store::ImportRegistrationsFile(*s, path, options);
+  MK_ASSIGN_OR_RETURN(store::ImportSummary summary, store::ImportRegistrationsFile(*s, path, options));
+  MK_RETURN_IF_ERROR(DrainOutbox(*s));
+  return summary;
 }
 
 Result<store::DemoSummary> SqliteServerStorage::SeedDemo(const store::DemoOptions& options) {
   Lease s = Borrow();
-  return store::SeedDemo(*s, options);
+  MK_ASSIGN_OR_RETURN(store::DemoSummary summary, store::SeedDemo(*s, options));
+  MK_RETURN_IF_ERROR(DrainOutbox(*s));
+  return summary;
+}
+
+Status SqliteServerStorage::DrainOutbox(store::Store& s) {
+  MK_ASSIGN_OR_RETURN(bool pending, OutboxHasEntries(s.db()));
+  if (!pending) return Status::Ok();
+  return s.Write([&](store::WriteContext& ctx) -> Status {
+    return DrainOutboxIntoLog(ctx.db, server_device_id_).status().WithContext(
+        "moving the server's changes into the sync log");
+  });
 }
 
 }  // namespace mk::server

@@ -16,6 +16,12 @@ namespace mk::server {
 // DIR/server.db holds many centres in the schema every device uses (so the importer, the demo
 // data and the centre code are shared), and the server tables of server_schema.h.
 //
+// Sync: pushed changes are merged with the same code as on a device (capture suppressed) and
+// logged in sync_log (sync_log.h). The server's own writes (import, demo, centres, erasure) are
+// captured into server.db's sync_outbox like a device's, and moved into sync_log with the
+// server's device id as origin right after the write, and in any case before a push is applied
+// or a pull is answered.
+//
 // Thread safety: a pool of connections (one mk::store::Store each, used by one thread at a time);
 // a call borrows one for its duration, waiting when all are busy. WAL lets the readers run in
 // parallel; SQLite serialises the writers (every write is one IMMEDIATE transaction).
@@ -32,7 +38,8 @@ class SqliteServerStorage final : public ServerStorage {
   Status AddEnrolmentCode(const std::string& code_hash, const std::string& centre_id, int64_t now_ms,
                           int64_t expires_at) override;
   Result<RedeemResult> RedeemEnrolmentCode(const std::string& code_hash, const std::string& token_hash,
-                                           const std::string& device_name, int64_t now_ms) override;
+                                           const std::string& device_name, const std::string& proposed_id,
+                                           int64_t now_ms) override;
   Result<std::optional<DeviceRecord>> FindDeviceByTokenHash(const std::string& token_hash) override;
   Status TouchDevice(const DeviceRecord& device, int64_t now_ms) override;
   Result<std::vector<DeviceRecord>> ListDevices() override;
@@ -44,6 +51,16 @@ class SqliteServerStorage final : public ServerStorage {
   Result<store::ImportSummary> ImportRegistrations(const std::string& path,
                                                    const store::ImportOptions& options) override;
   Result<store::DemoSummary> SeedDemo(const store::DemoOptions& options) override;
+  Result<PushResult> ApplyPush(const DeviceRecord& device, const sync::PushBatch& batch, int64_t now_ms) override;
+  Result<sync::PullPage> ReadLog(const std::string& centre_id, int64_t after, size_t limit,
+                                 const std::string& exclude_origin, int64_t now_ms) override;
+  Status NotePull(const std::string& device_id, int64_t now_ms) override;
+  Result<EraseResult> ErasePerson(const std::string& centre_id, const std::string& person_id) override;
+  Result<ExportedBundle> ExportBundleFor(const std::string& device_id, int64_t now_ms) override;
+  Result<ImportedBundle> ImportBundle(std::string_view bytes, int64_t now_ms) override;
+
+  // The server's own device id (meta.device_id of server.db): the origin of its writes in the log.
+  const std::string& server_device_id() const { return server_device_id_; }
 
  private:
   // A borrowed connection, returned to the pool on destruction.
@@ -66,6 +83,10 @@ class SqliteServerStorage final : public ServerStorage {
 
   SqliteServerStorage() = default;
   Lease Borrow();
+  // Logs the server's own captured writes (in a transaction of its own); see sync_log.h.
+  Status DrainOutbox(store::Store& s);
+
+  std::string server_device_id_;  // set by Open, then read-only
 
   std::mutex mu_;
   std::condition_variable available_;

@@ -36,10 +36,10 @@ std::string Minutes(int64_t ms) { return std::to_string(ms / 60000); }
 
 Result<bool> InsertEnrolment(WriteContext& ctx, const std::string& session_id, const std::string& person_id,
                              EnrolmentSource source) {
-  MK_ASSIGN_OR_RETURN(Statement st, ctx.db.Prepare(
+  MK_ASSIGN_OR_RETURN(Statement* st, ctx.db.Cached(
       "INSERT OR IGNORE INTO enrolments(session_id, person_id, source, created_at) VALUES (?1, ?2, ?3, ?4)"));
-  st.Bind(1, session_id).Bind(2, person_id).Bind(3, ToCode(source)).Bind(4, ctx.now_ms);
-  MK_RETURN_IF_ERROR(st.Run().WithContext("enrolling a person"));
+  st->Bind(1, session_id).Bind(2, person_id).Bind(3, ToCode(source)).Bind(4, ctx.now_ms);
+  MK_RETURN_IF_ERROR(st->Run().WithContext("enrolling a person"));
   return ctx.db.Changes() > 0;
 }
 
@@ -99,14 +99,18 @@ Result<CheckInResult> CheckInWithin(WriteContext& ctx, const CheckInRequest& req
       a.note = existing->note;
       a.left_at = existing->left_at;
     }
-    MK_ASSIGN_OR_RETURN(Statement st, ctx.db.Prepare(
+    // Prepared once per connection: preparing a write of a replicated table also compiles the
+    // change-capture triggers. A trainer's decision on the record stands (the sync merge rule).
+    MK_ASSIGN_OR_RETURN(Statement* st, ctx.db.Cached(
         "INSERT INTO attendance(session_id, person_id, status, checked_in_at, method, device_id, left_at, note, updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-        "ON CONFLICT(session_id, person_id) DO UPDATE SET status = excluded.status, checked_in_at = excluded.checked_in_at, "
+        "ON CONFLICT(session_id, person_id) DO UPDATE SET "
+        "status = CASE WHEN attendance.status_by = 'trainer' THEN attendance.status ELSE excluded.status END, "
+        "checked_in_at = excluded.checked_in_at, "
         "method = excluded.method, device_id = excluded.device_id, updated_at = excluded.updated_at"));
-    st.Bind(1, a.session_id).Bind(2, a.person_id).Bind(3, ToCode(a.status)).Bind(4, a.checked_in_at)
+    st->Bind(1, a.session_id).Bind(2, a.person_id).Bind(3, ToCode(a.status)).Bind(4, a.checked_in_at)
         .Bind(5, ToCode(a.method)).Bind(6, a.device_id).Bind(7, a.left_at).Bind(8, a.note).Bind(9, now);
-    MK_RETURN_IF_ERROR(st.Run().WithContext("recording the check-in"));
+    MK_RETURN_IF_ERROR(st->Run().WithContext("recording the check-in"));
     result.attendance = a;
     return Status::Ok();
   }();

@@ -127,7 +127,7 @@ END;
 Result<HlcStamp> LastStamp(Database& db) {
   MK_ASSIGN_OR_RETURN(Statement st, db.Prepare(
       "SELECT max(coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'hlc_last'), 0),"
-      "           coalesce((SELECT max(hlc) FROM sync_outbox), 0))"));
+      "           coalesce((SELECT hlc FROM sync_outbox ORDER BY seq DESC LIMIT 1), 0))"));
   MK_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return HlcStamp{0};
   return static_cast<HlcStamp>(st.ColumnInt(0));
@@ -164,6 +164,18 @@ Result<std::unique_ptr<ChangeCapture>> ChangeCapture::Install(Database& db, Cloc
   sql += kClockTrigger;
   MK_RETURN_IF_ERROR(db.Exec(sql).WithContext("installing change capture"));
   return capture;
+}
+
+Status ChangeCapture::CatchUp() {
+  MK_ASSIGN_OR_RETURN(Statement* st, db_.Cached(
+      "SELECT max(coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'hlc_last'), 0),"
+      "           coalesce((SELECT hlc FROM sync_outbox ORDER BY seq DESC LIMIT 1), 0))"));
+  MK_ASSIGN_OR_RETURN(bool row, st->Step());
+  const HlcStamp seen = row ? static_cast<HlcStamp>(st->ColumnInt(0)) : 0;
+  MK_RETURN_IF_ERROR(st->Reset());
+  // A stamp far ahead of this device's clock is not followed (HybridClock::Observe refuses it).
+  if (seen > hlc_.Last()) (void)hlc_.Observe(seen);
+  return Status::Ok();
 }
 
 ChangeCapture::~ChangeCapture() {

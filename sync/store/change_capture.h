@@ -35,6 +35,11 @@ class ChangeCapture {
 
   HybridClock& hlc() { return hlc_; }
 
+  // Catches up with stamps other connections to the same file have seen (meta hlc_last, the
+  // outbox), so this connection's next stamps order after them. Store::Write calls it at the
+  // start of every write transaction.
+  Status CatchUp();
+
   // While alive, writes on the connection are not captured: for applying changes that came
   // from elsewhere (they are in another device's outbox or in the server's log already).
   class Suppress {

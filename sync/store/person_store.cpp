@@ -120,14 +120,14 @@ Result<std::string> InsertPerson(WriteContext& ctx, const Person& p) {
   MK_RETURN_IF_ERROR(ValidatePerson(p));
   const std::string id = p.id.empty() ? ctx.NewId() : p.id;
   std::string code = p.participant_code;
-  MK_ASSIGN_OR_RETURN(Statement code_taken, ctx.db.Prepare("SELECT 1 FROM people WHERE participant_code = ?1"));
+  MK_ASSIGN_OR_RETURN(Statement* code_taken, ctx.db.Cached("SELECT 1 FROM people WHERE participant_code = ?1"));
   if (code.empty()) {
     // 31^8 codes: a clash is rare, but a badge must never open someone else's record.
     for (int attempt = 0; attempt < 16; ++attempt) {
       std::string candidate = RandomCode(8);
-      MK_RETURN_IF_ERROR(code_taken.Reset());
-      code_taken.Bind(1, candidate);
-      MK_ASSIGN_OR_RETURN(bool taken, code_taken.Step());
+      MK_RETURN_IF_ERROR(code_taken->Reset());
+      code_taken->Bind(1, candidate);
+      MK_ASSIGN_OR_RETURN(bool taken, code_taken->Step());
       if (!taken) {
         code = std::move(candidate);
         break;
@@ -139,13 +139,14 @@ Result<std::string> InsertPerson(WriteContext& ctx, const Person& p) {
   const std::string last = utf8::NormalizeSpaces(p.last_name);
   std::optional<std::string> email;
   if (p.email) email = utf8::NormalizeSpaces(*p.email);
-  MK_ASSIGN_OR_RETURN(Statement st, ctx.db.Prepare(
+  MK_RETURN_IF_ERROR(code_taken->Reset());
+  MK_ASSIGN_OR_RETURN(Statement* st, ctx.db.Cached(
       "INSERT INTO people(id, centre_id, kind, first_name, last_name, school, email, subjects, participant_code, "
       "consent_data, consent_at, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)"));
-  st.Bind(1, id).Bind(2, p.centre_id).Bind(3, ToCode(p.kind)).Bind(4, first).Bind(5, last)
+  st->Bind(1, id).Bind(2, p.centre_id).Bind(3, ToCode(p.kind)).Bind(4, first).Bind(5, last)
       .Bind(6, utf8::NormalizeSpaces(p.school)).Bind(7, email).Bind(8, JoinSubjects(p.subjects)).Bind(9, code)
       .Bind(10, p.consent_data).Bind(11, p.consent_at).Bind(12, ctx.now_ms);
-  MK_RETURN_IF_ERROR(st.Run().WithContext("adding " + first + " " + last));
+  MK_RETURN_IF_ERROR(st->Run().WithContext("adding " + first + " " + last));
   MK_RETURN_IF_ERROR(IndexPerson(ctx.db, id, p.centre_id, first, last));
   return id;
 }

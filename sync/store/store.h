@@ -82,6 +82,7 @@ class Store {
   template <typename Fn>
   Status Write(Fn&& fn) {
     MK_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_));
+    MK_RETURN_IF_ERROR(capture_->CatchUp());
     WriteContext ctx{db_, clock_->NowMs(), ids_, device_id_};
     MK_RETURN_IF_ERROR(fn(ctx));
     return tx.Commit();

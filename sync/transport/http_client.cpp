@@ -28,6 +28,12 @@ size_t AppendBounded(char* data, size_t size, size_t count, void* user) {
   return AppendBody(data, size, count, user);
 }
 
+// Progress callback of libcurl: a non-zero return abandons the transfer.
+int CancelCheck(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* cancel = static_cast<const std::atomic<bool>*>(user);
+  return cancel->load() ? 1 : 0;
+}
+
 Status CurlStatus(CURLcode rc, const std::string& url, const char* detail) {
   const std::string what = std::string(detail && *detail ? detail : curl_easy_strerror(rc));
   switch (rc) {
@@ -42,6 +48,8 @@ Status CurlStatus(CURLcode rc, const std::string& url, const char* detail) {
                         "); if the centre uses its own certificate authority, pass its certificate with --ca-file");
     case CURLE_OPERATION_TIMEDOUT:
       return Status(ErrorCode::kUnavailable, "the server at " + url + " did not answer in time (" + what + ")");
+    case CURLE_ABORTED_BY_CALLBACK:
+      return Status(ErrorCode::kUnavailable, "the request to " + url + " was cancelled");
     case CURLE_WRITE_ERROR:
       return Status(ErrorCode::kUnavailable, "the answer of the server at " + url + " was too large");
     default:
@@ -78,6 +86,15 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, options_.timeout_ms);
+  if (options_.low_speed_time_s > 0) {
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_bytes_per_s);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, options_.low_speed_time_s);
+  }
+  if (options_.cancel) {
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, CancelCheck);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(options_.cancel));
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  }
   if (options_.accept_compressed) curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBounded);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);

@@ -1,6 +1,7 @@
 // HttpClient: HTTP(S) requests to the central server on libcurl, with curl and HTTP errors mapped to Status.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,14 @@ struct HttpClientOptions {
   std::string bearer_token;  // sent as "Authorization: Bearer ..." when not empty
   long connect_timeout_ms = 10000;
   long timeout_ms = 30000;   // the whole request, so a stalled server cannot hang the device
+  // Abort when fewer than low_speed_bytes_per_s bytes per second flow for low_speed_time_s
+  // seconds (0: off). For large transfers on slow links, where a fixed total timeout either
+  // cuts a healthy slow transfer short or waits far too long for a dead one.
+  long low_speed_bytes_per_s = 0;
+  long low_speed_time_s = 0;
+  // When set and it becomes true, the running transfer is abandoned (kUnavailable) within a
+  // second or so: for stopping a background worker promptly.
+  const std::atomic<bool>* cancel = nullptr;
   // Ask for gzip/brotli/zstd bodies: worth it for large sync pages on slow links, several times
   // the cost of the request itself for small API answers (docs/benchmarks.md), hence off.
   bool accept_compressed = false;

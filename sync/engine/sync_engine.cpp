@@ -1,0 +1,331 @@
+// The device's side of the sync protocol: push, pull, files, and what is recorded about it.
+#include "sync_engine.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "apply_page.h"
+#include "sync/files/blob_store.h"
+#include "sync/files/file_transfer.h"
+#include "sync/protocol/outbox.h"
+#include "sync/protocol/wire.h"
+#include "sync/transport/http_client.h"
+
+namespace mk::sync {
+namespace {
+
+// The error document of a refused request: {"error":{"code","message"}, ...}.
+struct ServerError {
+  std::string code;
+  std::string message;
+  std::optional<int64_t> expected_seq;
+};
+
+ServerError ParseServerError(const HttpResponse& response) {
+  ServerError e;
+  const nlohmann::json doc = nlohmann::json::parse(response.body, nullptr, false);
+  if (!doc.is_object()) return e;
+  if (auto it = doc.find("error"); it != doc.end() && it->is_object()) {
+    if (auto c = it->find("code"); c != it->end() && c->is_string()) e.code = c->get<std::string>();
+    if (auto m = it->find("message"); m != it->end() && m->is_string()) e.message = m->get<std::string>();
+    if (auto x = it->find("expected_seq"); x != it->end() && x->is_number_integer()) e.expected_seq = x->get<int64_t>();
+  }
+  if (auto x = doc.find("expected_seq"); !e.expected_seq && x != doc.end() && x->is_number_integer()) {
+    e.expected_seq = x->get<int64_t>();
+  }
+  return e;
+}
+
+std::string WithServerMessage(std::string text, const ServerError& e) {
+  if (!e.message.empty()) text += " (" + e.message + ")";
+  return text;
+}
+
+Status Stopped() { return Status(ErrorCode::kUnavailable, "the sync was stopped before it finished"); }
+
+// A request that got no HTTP answer, in words a person at the kiosk understands.
+Status TransportFailure(const Status& s, const std::string& base_url, const std::string& host, long stall_s) {
+  if (s.code() != ErrorCode::kUnavailable) return s;  // TLS trust, a malformed address: already clear
+  const std::string& m = s.message();
+  if (m.find("did not answer in time") != std::string::npos) {
+    return Status(ErrorCode::kUnavailable,
+                  "the server " + host + " did not answer within " + std::to_string(stall_s) + " s");
+  }
+  if (m.find("was cancelled") != std::string::npos) return Stopped();
+  // "cannot reach the server at URL: WHAT; check the address and the network connection"
+  std::string detail;
+  const std::string prefix = "cannot reach the server at " + base_url + ": ";
+  if (m.rfind(prefix, 0) == 0) {
+    detail = m.substr(prefix.size());
+    if (const size_t end = detail.find("; check the address"); end != std::string::npos) detail.resize(end);
+  }
+  return Status(ErrorCode::kUnavailable, "no connection to " + host + (detail.empty() ? "" : " (" + detail + ")"));
+}
+
+// Refusals every sync request can get.
+std::optional<Status> CommonRefusal(const HttpResponse& r, const ServerError& e, const std::string& host) {
+  if (r.status == 401) {
+    return Status(ErrorCode::kPermissionDenied,
+                  WithServerMessage("the server " + host + " no longer accepts this device (was it revoked?); "
+                                    "enrol it again with 'mintkiosk enroll'", e));
+  }
+  if (r.status == 429) {
+    return Status(ErrorCode::kUnavailable, "the server " + host + " is busy (too many requests); it will be tried again later");
+  }
+  if (r.status >= 500) {
+    return Status(ErrorCode::kUnavailable,
+                  WithServerMessage("the server " + host + " had a problem (HTTP " + std::to_string(r.status) + ")", e));
+  }
+  if (r.status == 404 && e.code != "not_found") {
+    return Status(ErrorCode::kFailedPrecondition,
+                  "the server " + host + " does not offer sync (HTTP 404); is it an older mintkiosk-server?");
+  }
+  return std::nullopt;
+}
+
+// The skew of the device clock: server time minus the midpoint of the request on the device.
+std::optional<int64_t> MeasureSkew(int64_t server_time_ms, int64_t sent_ms, int64_t answered_ms) {
+  if (server_time_ms <= 0) return std::nullopt;
+  return server_time_ms - (sent_ms + (answered_ms - sent_ms) / 2);
+}
+
+}  // namespace
+
+struct SyncEngine::Run {
+  HttpClient http;
+  const ProgressFn& progress;
+  const std::atomic<bool>* cancel;
+  SyncProgress state;
+  SyncReport report;
+  bool answered = false;  // the server answered at least one request
+
+  void Report() {
+    state.bytes_sent = report.bytes_sent;
+    state.bytes_received = report.bytes_received;
+    if (progress) progress(state);
+  }
+  bool Cancelled() const { return cancel && cancel->load(); }
+};
+
+SyncEngine::SyncEngine(store::Store& store, SyncConfig config, SyncEngineOptions options)
+    : store_(store), config_(std::move(config)), options_(options), host_(HostOfServerUrl(config_.server_url)) {}
+
+Result<SyncReport> SyncEngine::RunOnce(const ProgressFn& progress, const std::atomic<bool>* cancel) {
+  {
+    MK_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
+    MK_RETURN_IF_ERROR(WriteMeta(store_.db(), kMetaLastAttempt, std::to_string(store_.clock().NowMs())));
+    MK_RETURN_IF_ERROR(tx.Commit());
+  }
+  HttpClientOptions http;
+  http.base_url = config_.server_url;
+  http.ca_file = config_.ca_file;
+  http.bearer_token = config_.token;
+  http.connect_timeout_ms = options_.connect_timeout_ms;
+  http.timeout_ms = options_.max_request_ms;
+  http.low_speed_bytes_per_s = options_.min_bytes_per_s;
+  http.low_speed_time_s = options_.stall_timeout_s;
+  http.cancel = cancel;
+  // Batches and pages are zstd already: no Accept-Encoding, no second compression.
+  http.accept_compressed = false;
+  Run run{HttpClient(http), progress, cancel, {}, {}, false};
+
+  Status outcome = Push(run);
+  if (outcome.ok()) outcome = Pull(run);
+  if (outcome.ok()) {
+    run.state.phase = SyncProgress::Phase::kFiles;
+    run.Report();
+    outcome = SyncFiles(run);
+  }
+  if (auto summary = SummarizeOutbox(store_.db()); summary.ok()) run.report.waiting_after = summary->waiting;
+  if (auto cursor = ReadMetaInt(store_.db(), kMetaPullCursor, 0); cursor.ok()) run.report.pull_cursor = *cursor;
+  if (auto skew = ReadMetaInt(store_.db(), kMetaClockSkew, 0); skew.ok()) run.report.clock_skew_ms = *skew;
+  const Status recorded = RecordOutcome(outcome, run.answered);
+  if (!outcome.ok()) return outcome;
+  MK_RETURN_IF_ERROR(recorded);
+  return run.report;
+}
+
+Status SyncEngine::Push(Run& run) {
+  store::Database& db = store_.db();
+  MK_ASSIGN_OR_RETURN(const OutboxSummary summary, SummarizeOutbox(db));
+  run.state.phase = SyncProgress::Phase::kPush;
+  run.state.changes_to_send = summary.waiting;
+  run.Report();
+  size_t batch_limit = std::max<size_t>(1, options_.max_batch_changes);
+  int64_t after = 0;  // everything up to here is acknowledged
+  for (;;) {
+    if (run.Cancelled()) return Stopped();
+    MK_ASSIGN_OR_RETURN(std::vector<OutboxEntry> entries, ReadOutbox(db, after, batch_limit, options_.max_batch_bytes));
+    if (entries.empty()) return Status::Ok();
+    // A batch numbers its changes from first_seq on, so it stops at a hole in the seqs.
+    size_t n = 1;
+    while (n < entries.size() && entries[n].seq == entries[n - 1].seq + 1) ++n;
+    entries.resize(n);
+    PushBatch batch;
+    batch.first_seq = entries.front().seq;
+    const int64_t last_seq = entries.back().seq;
+    MK_ASSIGN_OR_RETURN(batch.clock_skew_ms, ReadMetaInt(db, kMetaClockSkew, 0));
+    batch.changes.reserve(n);
+    for (OutboxEntry& e : entries) batch.changes.push_back(std::move(e.change));
+    HttpRequest request;
+    request.method = "POST";
+    request.path = "/v1/sync/push";
+    request.content_type = kSyncContentType;
+    request.body = EncodePushBatch(batch);
+    const int64_t sent_ms = store_.clock().NowMs();
+    auto response = run.http.Send(request);
+    const int64_t answered_ms = store_.clock().NowMs();
+    if (!response.ok()) return TransportFailure(response.status(), config_.server_url, host_, options_.stall_timeout_s);
+    run.answered = true;
+    ++run.report.push_requests;
+    run.report.bytes_sent += static_cast<int64_t>(request.body.size());
+    run.report.bytes_received += static_cast<int64_t>(response->body.size());
+    if (response->status == 413 && n > 1) {  // the server takes smaller batches: halve until it fits
+      batch_limit = std::max<size_t>(1, n / 2);
+      continue;
+    }
+    const std::string range = "changes " + std::to_string(batch.first_seq) + " to " + std::to_string(last_seq);
+    if (response->status != 200) {
+      const ServerError e = ParseServerError(*response);
+      if (auto common = CommonRefusal(*response, e, host_)) return *common;
+      if (response->status == 409 && e.code == "sequence_gap") {
+        const std::string expected = e.expected_seq ? std::to_string(*e.expected_seq) : std::string("an earlier one");
+        return FailedPrecondition("the server expects this device's change " + expected +
+                                  " next, but the oldest change waiting here is " + std::to_string(batch.first_seq) +
+                                  ": the changes in between are missing on this device (was its data restored from "
+                                  "a backup?); ask the centre's administrator");
+      }
+      if (response->status == 413) {
+        return InvalidArgument("the server refused change " + std::to_string(batch.first_seq) +
+                               " as too large (HTTP 413); ask the centre's administrator to raise --max-body");
+      }
+      if (response->status == 403) {
+        return Status(ErrorCode::kPermissionDenied, WithServerMessage("the server refused " + range, e));
+      }
+      return InvalidArgument(WithServerMessage(
+          "the server refused " + range + " (HTTP " + std::to_string(response->status) +
+              (e.code.empty() ? std::string() : " " + e.code) + "); they stay waiting on this device",
+          e));
+    }
+    auto ack = DecodePushAck(response->body);
+    if (!ack.ok()) return ack.status().WithContext("the server's answer to a push could not be read");
+    if (ack->acked_seq <= after || ack->acked_seq < batch.first_seq) {
+      return Internal("the server acknowledged change " + std::to_string(ack->acked_seq) + " after " + range +
+                      " were sent; nothing moves forward, so the sync stops here");
+    }
+    {
+      MK_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(db));
+      MK_RETURN_IF_ERROR(AcknowledgeOutbox(db, ack->acked_seq));
+      if (auto skew = MeasureSkew(ack->server_time_ms, sent_ms, answered_ms)) {
+        MK_RETURN_IF_ERROR(WriteMeta(db, kMetaClockSkew, std::to_string(*skew)));
+      }
+      if (ack->server_hlc != 0) (void)store_.capture().hlc().Observe(ack->server_hlc);
+      MK_RETURN_IF_ERROR(store::RememberStamp(db, store_.capture().hlc().Last()));
+      MK_RETURN_IF_ERROR(tx.Commit());
+    }
+    const int64_t acked_here = std::min(ack->acked_seq, last_seq) - batch.first_seq + 1;
+    run.report.changes_sent += acked_here;
+    run.state.changes_sent += acked_here;
+    after = ack->acked_seq;
+    run.Report();
+  }
+}
+
+Status SyncEngine::Pull(Run& run) {
+  store::Database& db = store_.db();
+  run.state.phase = SyncProgress::Phase::kPull;
+  run.Report();
+  MK_ASSIGN_OR_RETURN(int64_t cursor, ReadMetaInt(db, kMetaPullCursor, 0));
+  const int limit = std::clamp(options_.pull_page_limit, 1, 5000);
+  for (;;) {
+    if (run.Cancelled()) return Stopped();
+    HttpRequest request;
+    request.path = "/v1/sync/pull?after=" + std::to_string(cursor) + "&limit=" + std::to_string(limit);
+    const int64_t sent_ms = store_.clock().NowMs();
+    auto response = run.http.Send(request);
+    const int64_t answered_ms = store_.clock().NowMs();
+    if (!response.ok()) return TransportFailure(response.status(), config_.server_url, host_, options_.stall_timeout_s);
+    run.answered = true;
+    ++run.report.pull_requests;
+    run.report.bytes_received += static_cast<int64_t>(response->body.size());
+    if (response->status != 200) {
+      const ServerError e = ParseServerError(*response);
+      if (auto common = CommonRefusal(*response, e, host_)) return *common;
+      return InvalidArgument(WithServerMessage("the server refused to send changes after position " +
+                                                   std::to_string(cursor) + " (HTTP " + std::to_string(response->status) + ")",
+                                               e));
+    }
+    auto page = DecodePullPage(response->body);
+    if (!page.ok()) {
+      return page.status().WithContext("the server's changes after position " + std::to_string(cursor) +
+                                       " could not be read; nothing of them was applied");
+    }
+    if (page->cursor < cursor) {
+      return Corrupt("the server answered changes after position " + std::to_string(cursor) +
+                     " with an older position " + std::to_string(page->cursor) + "; nothing of them was applied");
+    }
+    if (page->more && page->cursor == cursor) {
+      return Corrupt("the server says more changes wait after position " + std::to_string(cursor) +
+                     " but sent none; the sync stops instead of asking forever");
+    }
+    PageApplyOptions apply;
+    apply.clock_skew_ms = MeasureSkew(page->server_time_ms, sent_ms, answered_ms);
+    MK_ASSIGN_OR_RETURN(const PageOutcome outcome, ApplyPage(store_, *page, apply));
+    const auto count = static_cast<int64_t>(page->changes.size());
+    run.report.changes_received += count;
+    run.report.changes_applied += outcome.applied;
+    run.state.changes_received += count;
+    cursor = outcome.cursor;
+    run.Report();
+    if (!page->more) return Status::Ok();
+  }
+}
+
+Status SyncEngine::SyncFiles(Run& run) {
+  if (run.Cancelled()) return Stopped();
+  MK_ASSIGN_OR_RETURN(BlobStore blobs, BlobStore::Open(config_.files_dir()));
+  auto files = sync::SyncFiles(
+      run.http, blobs, store_.db(),
+      [&run](const TransferProgress& p) {
+        run.state.file_index = p.file_index;
+        run.state.file_count = p.file_count;
+        run.Report();
+      },
+      run.cancel);
+  if (!files.ok()) {
+    const Status& s = files.status();
+    if (s.code() == ErrorCode::kUnavailable) {
+      return TransportFailure(s, config_.server_url, host_, options_.stall_timeout_s);
+    }
+    return s.WithContext("course materials");
+  }
+  run.report.bytes_sent += files->bytes_sent;
+  run.report.bytes_received += files->bytes_received;
+  run.report.files_uploaded = files->uploaded;
+  run.report.files_downloaded = files->downloaded;
+  run.report.files_waiting = static_cast<int>(files->waiting.size());
+  if (files->cancelled) return Stopped();
+  if (!files->failed.empty()) {
+    const FileProblem& first = files->failed.front();
+    return Status(ErrorCode::kUnavailable,
+                  std::to_string(files->failed.size()) + (files->failed.size() == 1 ? " file" : " files") +
+                      " of the course materials could not be transferred (" + first.sha256.substr(0, 12) + ": " +
+                      first.message + "); it will be tried again at the next sync");
+  }
+  return Status::Ok();
+}
+
+Status SyncEngine::RecordOutcome(const Status& outcome, bool answered) {
+  store::Database& db = store_.db();
+  MK_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(db));
+  MK_RETURN_IF_ERROR(WriteMeta(db, kMetaOnline, answered ? "1" : "0"));
+  if (outcome.ok()) {
+    MK_RETURN_IF_ERROR(WriteMeta(db, kMetaLastSuccess, std::to_string(store_.clock().NowMs())));
+    MK_RETURN_IF_ERROR(DeleteMeta(db, kMetaLastError));
+  } else {
+    MK_RETURN_IF_ERROR(WriteMeta(db, kMetaLastError, outcome.message()));
+  }
+  return tx.Commit();
+}
+
+}  // namespace mk::sync

@@ -1,0 +1,99 @@
+// BlobStore: course-material files on disk, addressed by their SHA-256, filled whole or chunk by chunk.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sync/common/status.h"
+
+namespace mk::sync {
+
+// True for exactly 64 lower-case hex digits: the only names the store builds paths from.
+bool IsValidSha256(std::string_view sha256);
+// The SHA-256 of `bytes` as 64 lower-case hex digits.
+std::string Sha256Hex(std::string_view bytes);
+
+struct BlobInfo {
+  std::string sha256;
+  int64_t size = 0;
+};
+
+// Layout under the store's directory (DATA/files on a device):
+//   sha256/<first 2 hex>/<sha256>   complete blobs, verified, immutable
+//   partial/<sha256>.part           a blob being received, appended in order
+//   outgoing/<sha256>               empty marker: added here, not yet known complete on the server
+//   tmp/                            files being copied in by AddFile
+//
+// Invariants:
+// - A file under sha256/ has exactly the size and SHA-256 its name says: it gets there only by a
+//   rename after verification (AddFile hashes while copying, Complete re-reads the partial).
+// - Has() and Read() look only under sha256/: a partial file is never reported as available.
+// - Every name is checked with IsValidSha256 before a path is built from it.
+// - Memory is bounded: files are streamed in 64 KiB pieces, never read whole.
+// Durability: AppendChunk returns after fsync; AddFile and Complete fsync the file and the
+// directories of the rename, so a blob that was reported complete survives a power loss.
+//
+// Thread safety: any number of threads and processes may use the same directory at once.
+// Appends and completion of one blob are serialised by an exclusive lock (flock) on its partial
+// file; complete blobs never change.
+class BlobStore {
+ public:
+  // Uses `dir` (creating it and its subdirectories, mode 0700).
+  static Result<BlobStore> Open(const std::string& dir);
+
+  const std::string& dir() const { return dir_; }
+
+  // Copies the file at `path` into the store, hashing it on the way, and marks it outgoing
+  // (this device has it; the server may not). Adding content the store has already changes
+  // nothing but the marker.
+  Result<BlobInfo> AddFile(const std::string& path);
+
+  // Whether the complete, verified blob is here.
+  Result<bool> Has(const std::string& sha256) const;
+  // The size of a complete blob; kNotFound when it is not complete here.
+  Result<int64_t> Size(const std::string& sha256) const;
+  // Bytes of the partial file (0 when there is none).
+  Result<int64_t> PartialSize(const std::string& sha256) const;
+
+  // Appends `bytes` to the partial file, which must hold exactly `offset` bytes. Sets
+  // *partial_size (when given) to the partial file's size after the call: the new size on
+  // success, the offset to continue from when `offset` is wrong (then nothing is written and
+  // the result is kFailedPrecondition, "offset mismatch"). kAlreadyExists when the blob is
+  // complete already. Returns after the bytes are on disk (fsync).
+  Status AppendChunk(const std::string& sha256, int64_t offset, std::string_view bytes,
+                     int64_t* partial_size = nullptr);
+
+  // Verifies that the partial file has `expected_size` bytes and the SHA-256 of its name, and
+  // only then moves it into place. A partial with the right hash but too few bytes is kept
+  // (kFailedPrecondition: not finished); too many bytes or a wrong hash delete it (kCorrupt:
+  // the transfer must start again). OK when the blob is complete already.
+  Status Complete(const std::string& sha256, int64_t expected_size);
+
+  // Deletes the partial file, if any.
+  Status DiscardPartial(const std::string& sha256);
+
+  // Up to `length` bytes (at most kMaxReadBytes) of a complete blob from `offset`; fewer at
+  // the end of the blob. kNotFound when the blob is not complete here; kInvalidArgument when
+  // `offset` is past the end.
+  static constexpr int64_t kMaxReadBytes = 4 * 1024 * 1024;
+  Result<std::string> Read(const std::string& sha256, int64_t offset, int64_t length) const;
+
+  // The outgoing markers: blobs added on this device that the server has not confirmed yet.
+  Result<std::vector<std::string>> Outgoing() const;
+  Status MarkOutgoing(const std::string& sha256);
+  Status ClearOutgoing(const std::string& sha256);
+
+  // Paths, for tests and diagnostics. REQUIRES: IsValidSha256(sha256).
+  std::string BlobPath(const std::string& sha256) const;
+  std::string PartialPath(const std::string& sha256) const;
+
+ private:
+  explicit BlobStore(std::string dir) : dir_(std::move(dir)) {}
+  Status MoveIntoPlace(const std::string& from, const std::string& sha256);
+
+  std::string dir_;
+};
+
+}  // namespace mk::sync

@@ -1,0 +1,135 @@
+// File transfer with the server: resumable chunked upload and ranged download of material blobs.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "blob_store.h"
+#include "sync/common/status.h"
+#include "sync/store/database.h"
+#include "sync/transport/http_client.h"
+
+namespace mk::sync {
+
+// The wire (server side: sync/server/file_routes.h), all behind the device's bearer token:
+//   GET /v1/files/{sha256}           {"sha256","size","received","complete"}; 404 unless a
+//                                    material of the device's centre names this file
+//   PUT /v1/files/{sha256}?offset=N  a raw chunk appended at N; 409 "offset_mismatch" with
+//                                    "received" when N is past what the server holds
+//   GET /v1/files/{sha256}/content   with "Range: bytes=N-M": 206 and those bytes of a complete file
+//
+// Resume. An upload starts at the server's "received"; after a failed request it asks again,
+// because the server keeps the part of a chunk that arrived before the link dropped. A download
+// starts at the size of the local partial file. Bytes the other side holds are not sent again,
+// with two exceptions: a download loses the part of a range whose response was cut (HttpClient
+// returns whole bodies only), and when a drop comes before the server's early "100 Continue"
+// reached the device, libcurl re-sends the chunk by itself and the server skips what it holds.
+//
+// Chunk size. Requests start at `initial_chunk_bytes` (64 KiB: 8 s at 64 kbit/s, well inside
+// the timeouts) and adapt to the link: a request that fails without moving the transfer forward
+// halves the size (down to `min_chunk_bytes`) and caps it below the size that failed; successes
+// grow it again, quickly up to the cap and slowly beyond (`max_chunk_bytes` at most). With a
+// server that keeps partial chunks an upload never shrinks, since every failure still moves it
+// forward. A download, or an upload through a proxy that buffers whole request bodies, settles
+// just below the distance between drops instead of failing forever.
+struct TransferOptions {
+  int64_t initial_chunk_bytes = 64 * 1024;
+  int64_t min_chunk_bytes = 4 * 1024;
+  // The server takes chunks up to 256 KiB and no larger than its body limit (64 KiB by default).
+  int64_t max_chunk_bytes = 64 * 1024;
+  // Consecutive failed requests that moved nothing forward before the transfer gives up
+  // (kUnavailable). Requests that make progress reset the count, so a link that drops often
+  // but carries data still completes.
+  int max_attempts_without_progress = 8;
+};
+
+enum class TransferDirection { kUpload, kDownload };
+
+struct TransferProgress {
+  std::string sha256;
+  TransferDirection direction = TransferDirection::kUpload;
+  int64_t done = 0;   // bytes the receiving side holds
+  int64_t total = 0;  // the file's size
+  int file_index = 0;  // within SyncFiles: this file's position and the number of files
+  int file_count = 1;
+};
+using ProgressFn = std::function<void(const TransferProgress&)>;
+
+struct TransferReport {
+  bool complete = false;   // the receiving side holds the whole file, verified
+  bool cancelled = false;  // stopped between chunks because the cancel flag was set
+  int64_t size = 0;
+  int64_t payload_bytes = 0;  // chunk bytes put on the wire (sent or received), retries included
+  int requests = 0;
+  int failed_requests = 0;  // failed in transit and retried
+};
+
+// Uploads the local complete blob `sha256` from where the server's copy ends. Errors:
+// kNotFound when the blob is not complete here, or the server has no material of this
+// device's centre for it (its record has not been synced yet); kFailedPrecondition when the
+// server's material gives another size; kCorrupt when the server found the whole file's
+// SHA-256 wrong (it discarded its copy); kUnavailable when the link failed
+// `max_attempts_without_progress` times in a row or the server is busy (429, 5xx); what
+// StatusFromResponse makes of anything else. `cancel` may be null.
+Result<TransferReport> Upload(HttpClient& client, BlobStore& blobs, const std::string& sha256,
+                              const ProgressFn& progress = {}, const std::atomic<bool>* cancel = nullptr,
+                              const TransferOptions& options = {});
+
+// Downloads `sha256` of `size` bytes into `blobs`, from where the local partial file ends,
+// and verifies it (BlobStore::Complete). Errors: kNotFound when the server has no material of
+// this centre for it; kFailedPrecondition when the server does not have the whole file yet;
+// kCorrupt when the received file's size or SHA-256 is wrong (the partial file was discarded;
+// the next attempt starts from 0); kUnavailable as for Upload.
+Result<TransferReport> Download(HttpClient& client, BlobStore& blobs, const std::string& sha256, int64_t size,
+                                const ProgressFn& progress = {}, const std::atomic<bool>* cancel = nullptr,
+                                const TransferOptions& options = {});
+
+struct PendingFile {
+  std::string sha256;
+  int64_t size = 0;
+};
+
+// The files named by the store's materials that are not complete in `blobs`, smallest first
+// (many small handouts become usable before one large video). Rows whose sha256 is not 64
+// lower-case hex digits are skipped; rows that name one file with different sizes count with
+// the smallest, as on the server.
+Result<std::vector<PendingFile>> PendingDownloads(store::Database& db, const BlobStore& blobs);
+
+// The blobs added on this device (outgoing markers) that the server has not confirmed, and
+// that a material of the store names; smallest first.
+Result<std::vector<PendingFile>> PendingUploads(store::Database& db, const BlobStore& blobs);
+
+// A file SyncFiles could not move this time, and why, in words a person can act on.
+struct FileProblem {
+  std::string sha256;
+  std::string message;
+};
+
+struct FileSyncReport {
+  int uploaded = 0;
+  int downloaded = 0;
+  // Not a failure of the link: waits for something else (the material record on the server,
+  // the uploading device to finish).
+  std::vector<FileProblem> waiting;
+  // Failed this time (a corrupt transfer, a refused upload); tried again at the next sync.
+  std::vector<FileProblem> failed;
+  int64_t bytes_sent = 0;      // chunk payload, retries included
+  int64_t bytes_received = 0;
+  bool cancelled = false;
+  bool all_done() const { return waiting.empty() && failed.empty() && !cancelled; }
+};
+
+// One pass for the sync engine, after the records are synced (records before files): uploads
+// the pending outgoing blobs (clearing the marker once the server holds the file), then
+// downloads the missing ones. Stops between chunks when `cancel` becomes true. Returns an
+// error only when the server cannot be reached or refuses the device (kUnavailable,
+// kPermissionDenied); every other problem is per file, in the report. Everything received is
+// kept on disk, so the next call resumes.
+Result<FileSyncReport> SyncFiles(HttpClient& client, BlobStore& blobs, store::Database& db,
+                                 const ProgressFn& progress = {}, const std::atomic<bool>* cancel = nullptr,
+                                 const TransferOptions& options = {});
+
+}  // namespace mk::sync

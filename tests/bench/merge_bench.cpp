@@ -1,0 +1,137 @@
+// How fast one side takes in changes, without HTTP: decoding a batch of check-ins and merging
+// it (validate, centre check, merge, in one transaction), as the server does for a push and a
+// device for a pull page. Baseline in the same run: inserting the same rows with plain SQL.
+//
+// Usage: mk_bench_merge [--changes N] [--reps R]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "sync/protocol/merge.h"
+#include "sync/protocol/wire.h"
+#include "sync/store/store.h"
+#include "tests/bench/bench_stats.h"
+#include "tests/support/test_support.h"
+
+namespace {
+
+using namespace mk;
+using Clk = std::chrono::steady_clock;
+constexpr int64_t kNow = 1'795'766'400'000;
+
+struct Setup {
+  test::TempDir dir;
+  FakeClock clock{kNow};
+  std::unique_ptr<store::Store> store;
+  std::string centre, session;
+  std::vector<std::string> people;
+};
+
+std::unique_ptr<Setup> MakeSetup(int n) {
+  auto s = std::make_unique<Setup>();
+  s->store = std::move(store::Store::Open(s->dir.File("db"), &s->clock)).value();
+  store::ChangeCapture::Suppress quiet(s->store->capture());
+  store::Centre c;
+  c.name = "Zentrum";
+  s->centre = *s->store->AddCentre(c);
+  Status st = s->store->Write([&](store::WriteContext& ctx) -> Status {
+    store::Course course;
+    course.centre_id = s->centre;
+    course.title = "Optik";
+    MK_ASSIGN_OR_RETURN(std::string course_id, store::InsertCourse(ctx, course));
+    store::Session session;
+    session.course_id = course_id;
+    session.starts_at = kNow;
+    session.ends_at = kNow + 3600000;
+    MK_ASSIGN_OR_RETURN(s->session, store::InsertSession(ctx, session));
+    for (int i = 0; i < n; ++i) {
+      store::Person p;
+      p.centre_id = s->centre;
+      p.first_name = "Anna";
+      p.last_name = "Müller";
+      p.school = "Schule";
+      MK_ASSIGN_OR_RETURN(std::string id, store::InsertPerson(ctx, p));
+      s->people.push_back(id);
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) std::exit(1);
+  return s;
+}
+
+std::vector<sync::Change> CheckIns(const Setup& s) {
+  std::vector<sync::Change> out;
+  HlcStamp hlc = MakeHlc(kNow, 0);
+  for (size_t i = 0; i < s.people.size(); ++i) {
+    sync::Change c;
+    c.table = "attendance";
+    c.key = s.session + "|" + s.people[i];
+    c.hlc = ++hlc;
+    c.device_time_ms = kNow + static_cast<int64_t>(i);
+    c.fields = {{"session_id", s.session}, {"person_id", s.people[i]}, {"status", "present"},
+                {"checked_in_at", c.device_time_ms}, {"method", "kiosk_search"}, {"device_id", "kiosk-1"},
+                {"left_at", nullptr}, {"note", ""}, {"status_by", "kiosk"}, {"updated_at", c.device_time_ms}};
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int n = 10000, reps = 7;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--changes") == 0) n = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--reps") == 0) reps = std::atoi(argv[i + 1]);
+  }
+  std::vector<double> merge_rate, sql_rate, decode_rate;
+  for (int r = 0; r < reps; ++r) {
+    {
+      auto s = MakeSetup(n);
+      sync::PushBatch batch;
+      batch.first_seq = 1;
+      batch.changes = CheckIns(*s);
+      const std::string wire = sync::EncodePushBatch(batch);
+      auto t0 = Clk::now();
+      auto decoded = sync::DecodePushBatch(wire);
+      auto t1 = Clk::now();
+      decode_rate.push_back(n / std::chrono::duration<double>(t1 - t0).count());
+      store::ChangeCapture::Suppress quiet(s->store->capture());
+      auto tx = store::Transaction::Begin(s->store->db());
+      const bool centre = !std::getenv("MK_NO_CENTRE"), apply = !std::getenv("MK_NO_APPLY");
+      for (const sync::Change& c : decoded->changes) {
+        if (centre && !sync::CentreOfChange(s->store->db(), c).ok()) return 1;
+        if (apply && !sync::ApplyChange(s->store->db(), c).ok()) return 1;
+      }
+      if (!tx->Commit().ok()) return 1;
+      merge_rate.push_back(n / std::chrono::duration<double>(Clk::now() - t1).count());
+    }
+    {
+      auto s = MakeSetup(n);
+      store::ChangeCapture::Suppress quiet(s->store->capture());
+      auto t0 = Clk::now();
+      auto tx = store::Transaction::Begin(s->store->db());
+      auto st = s->store->db().Prepare(
+          "INSERT INTO attendance(session_id, person_id, status, checked_in_at, method, device_id, updated_at) "
+          "VALUES (?1, ?2, 'present', ?3, 'kiosk_search', 'kiosk-1', ?3)");
+      for (size_t i = 0; i < s->people.size(); ++i) {
+        st->Bind(1, s->session).Bind(2, s->people[i]).Bind(3, kNow + static_cast<int64_t>(i));
+        if (!st->Run().ok() || !st->Reset().ok()) return 1;
+      }
+      if (!tx->Commit().ok()) return 1;
+      sql_rate.push_back(n / std::chrono::duration<double>(Clk::now() - t0).count());
+    }
+  }
+  std::printf("machine: %s; %d check-ins per run, %d runs\n", bench::MachineDescription().c_str(), n, reps);
+  std::printf("| measure | median | p10 (slow end) |\n|---|---|---|\n");
+  std::printf("| decode a push batch (check-ins/s) | %.0f | %.0f |\n", bench::Percentile(decode_rate, 50),
+              bench::Percentile(decode_rate, 10));
+  std::printf("| validate + centre check + merge, one transaction (check-ins/s) | %.0f | %.0f |\n",
+              bench::Percentile(merge_rate, 50), bench::Percentile(merge_rate, 10));
+  std::printf("| baseline: plain INSERT of the same rows (rows/s) | %.0f | %.0f |\n", bench::Percentile(sql_rate, 50),
+              bench::Percentile(sql_rate, 10));
+  return 0;
+}

@@ -1,0 +1,230 @@
+// Sync benchmark with the real programs: a mintkiosk-server process, devices enrolled with the
+// mintkiosk CLI, and `mintkiosk sync` through a counting TCP proxy (tests/support/link_emulator)
+// on loopback.
+//
+// Reports (docs/benchmarks.md):
+//   - bytes on the wire per check-in (all bytes both ways, HTTP headers included) for batches
+//     of 1, 100 and 10 000 check-ins;
+//   - check-ins per second pushed by one device and pulled by a second one;
+//   - the first sync of a new device with a centre of 20 000 people: time and peak RSS.
+// Every figure is the median (and p90) of --reps repetitions, each on fresh data directories.
+//
+// Usage: mk_bench_sync [--people N] [--reps R]
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "sync/common/civil_time.h"
+#include "sync/store/store.h"
+#include "tests/bench/bench_stats.h"
+#include "tests/support/link_emulator.h"
+#include "tests/support/server_process.h"
+#include "tests/support/test_support.h"
+
+namespace mk::bench {
+namespace {
+
+using Clk = std::chrono::steady_clock;
+
+struct ChildRun {
+  int exit_code = -1;
+  double seconds = 0;
+  double peak_rss_mb = 0;
+  std::string err;
+};
+
+// Runs a program and measures its wall time and peak resident memory (wait4).
+ChildRun RunMeasured(const std::vector<std::string>& argv) {
+  ChildRun r;
+  std::fflush(stdout);
+  int err_pipe[2];
+  if (pipe(err_pipe) != 0) return r;
+  const auto start = Clk::now();
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(err_pipe[1], 2);
+    close(err_pipe[0]);
+    close(err_pipe[1]);
+    if (freopen("/dev/null", "w", stdout) == nullptr) _exit(127);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(err_pipe[1]);
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(err_pipe[0], buf, sizeof buf)) > 0) r.err.append(buf, static_cast<size_t>(n));
+  close(err_pipe[0]);
+  int status = 0;
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
+  r.seconds = std::chrono::duration<double>(Clk::now() - start).count();
+  r.peak_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string Iso(int64_t ms) {
+  const CivilTime t = UnixToCivilAsUtc(ms / 1000);
+  char out[40];
+  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02dZ", t.year, t.month, t.day, t.hour, t.minute);
+  return out;
+}
+
+std::string Must(const test::ProcessResult& r, const std::string& what) {
+  if (r.exit_code != 0) {
+    std::cerr << what << " failed: " << r.err << "\n";
+    std::exit(1);
+  }
+  return r.out;
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// A server with one centre whose one running session has `people` registered teachers.
+struct Centre {
+  test::TempDir dir;
+  std::string server_dir = dir.File("server");
+  std::string centre_id;
+  std::unique_ptr<test::ServerProcess> server;
+
+  explicit Centre(int people) {
+    centre_id = Trim(Must(test::ServerCli(server_dir, {"centre", "add", "--name", "MINT-Zentrum Ærøskøbing"}), "centre add"));
+    std::string csv = "Vorname;Nachname;Schule;Kurs;Beginn;Ende;Einwilligung\n";
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+    const std::string start = Iso(now - 10 * 60 * 1000), end = Iso(now + 4 * 3600 * 1000);
+    const char* first[] = {"Jürgen", "Łukasz", "Anna", "Zoë", "Maja", "Hans", "Ørsted", "Søren"};
+    const char* last[] = {"Müller", "Nowak", "Ørsted", "Brontë", "Søndergaard", "Schmidt", "Weiß", "Kowalski"};
+    for (int i = 0; i < people; ++i) {
+      std::string suffix;
+      for (int v = i; v > 0; v /= 26) suffix += static_cast<char>('a' + v % 26);
+      csv += std::string(first[i % 8]) + ";" + last[(i / 8) % 8] + "-" + suffix + ";Schule " + suffix +
+             ";Optik im Schülerlabor;" + start + ";" + end + ";ja\n";
+    }
+    test::WriteFile(dir.File("roster.csv"), csv);
+    Must(test::ServerCli(server_dir, {"import", "registrations", dir.File("roster.csv"), "--centre", centre_id}), "import");
+    server = std::make_unique<test::ServerProcess>(server_dir);
+  }
+
+  // A new device enrolled with the centre, reaching the server through `proxy_port`.
+  std::string Enrol(const std::string& name, int proxy_port) {
+    const std::string code = Trim(Must(test::ServerCli(server_dir, {"enroll", "--centre", centre_id}), "enroll code"));
+    const std::string data = dir.File(name);
+    Must(test::ClientCli(data, {"enroll", "--server", "http://127.0.0.1:" + std::to_string(proxy_port), "--code", code,
+                                "--name", name}),
+         "enroll");
+    return data;
+  }
+};
+
+// Checks in the first `count` people of the device's only session, in-process (as the kiosk does).
+void CheckIn(const std::string& data_dir, int count) {
+  SystemClock* clock = SystemClock::Instance();
+  auto store = store::Store::Open(data_dir + "/mintkiosk.db", clock);
+  if (!store.ok()) std::exit(1);
+  auto st = (*store)->db().Prepare("SELECT session_id, person_id FROM enrolments ORDER BY person_id LIMIT ?1");
+  st->Bind(1, static_cast<int64_t>(count));
+  std::vector<std::pair<std::string, std::string>> pairs;
+  while (*st->Step()) pairs.emplace_back(st->ColumnText(0), st->ColumnText(1));
+  for (auto& [session, person] : pairs) {
+    store::CheckInRequest req;
+    req.session_id = session;
+    req.person_id = person;
+    auto r = (*store)->CheckIn(req);
+    if (!r.ok()) {
+      std::cerr << "check-in failed: " << r.status().message() << "\n";
+      std::exit(1);
+    }
+  }
+}
+
+ChildRun Sync(const std::string& data_dir) {
+  ChildRun r = RunMeasured({test::BinPath("mintkiosk"), "--data", data_dir, "sync"});
+  if (r.exit_code != 0) {
+    std::cerr << "mintkiosk sync failed: " << r.err << "\n";
+    std::exit(1);
+  }
+  return r;
+}
+
+void Report(const std::string& what, std::vector<double> v, const std::string& unit) {
+  std::printf("| %-52s | %10.1f | %10.1f | %s |\n", what.c_str(), Percentile(v, 50), Percentile(v, 90), unit.c_str());
+}
+
+}  // namespace
+}  // namespace mk::bench
+
+int main(int argc, char** argv) {
+  using namespace mk;
+  using namespace mk::bench;
+  int people = 20000;
+  int reps = 5;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--people") == 0) people = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--reps") == 0) reps = std::atoi(argv[i + 1]);
+  }
+  std::printf("machine: %s\npeople in the centre: %d, repetitions: %d\n\n", MachineDescription().c_str(), people, reps);
+  std::vector<double> bytes_1, bytes_100, bytes_10k, push_rate, pull_rate, first_s, first_rss, empty_bytes;
+  for (int rep = 0; rep < reps; ++rep) {
+    Centre centre(people);
+    test::LinkEmulator link(centre.server->port(), test::LinkProfile{});
+    const std::string a = centre.Enrol("kiosk-a", link.port());
+    const std::string b = centre.Enrol("kiosk-b", link.port());
+
+    // First sync of a new device: the whole roster comes down.
+    ChildRun first = Sync(a);
+    first_s.push_back(first.seconds);
+    first_rss.push_back(first.peak_rss_mb);
+    Sync(b);
+
+    // Baseline: a sync with nothing to do (one push-less pull round trip).
+    auto before = link.Stats();
+    Sync(a);
+    auto after = link.Stats();
+    empty_bytes.push_back(static_cast<double>(after.bytes_to_server + after.bytes_to_client -
+                                              before.bytes_to_server - before.bytes_to_client));
+
+    int done = 0;
+    for (auto [batch, out] : {std::pair{1, &bytes_1}, std::pair{100, &bytes_100}, std::pair{10000, &bytes_10k}}) {
+      if (done + batch > people) break;
+      // Check-ins of people not checked in yet: the first `done + batch`, of which `done` exist.
+      CheckIn(a, done + batch);
+      done += batch;
+      before = link.Stats();
+      ChildRun push = Sync(a);
+      after = link.Stats();
+      const double bytes = static_cast<double>(after.bytes_to_server + after.bytes_to_client - before.bytes_to_server -
+                                               before.bytes_to_client);
+      out->push_back(bytes / batch);
+      if (batch == 10000) {
+        push_rate.push_back(batch / push.seconds);
+        ChildRun pull = Sync(b);
+        pull_rate.push_back(batch / pull.seconds);
+      }
+    }
+  }
+  std::printf("| %-52s | %10s | %10s | unit |\n", "measure", "median", "p90");
+  std::printf("|%s|%s|%s|---|\n", std::string(54, '-').c_str(), std::string(12, '-').c_str(), std::string(12, '-').c_str());
+  Report("bytes on the wire per check-in, batch of 1", bytes_1, "bytes");
+  Report("bytes on the wire per check-in, batch of 100", bytes_100, "bytes");
+  Report("bytes on the wire per check-in, batch of 10 000", bytes_10k, "bytes");
+  Report("bytes of a sync with nothing to do (baseline)", empty_bytes, "bytes");
+  Report("check-ins pushed per second (10 000, whole `sync`)", push_rate, "1/s");
+  Report("check-ins pulled per second by a 2nd device", pull_rate, "1/s");
+  Report("first sync of a new device (whole roster)", first_s, "s");
+  Report("peak RSS of that first sync", first_rss, "MB");
+  return 0;
+}
