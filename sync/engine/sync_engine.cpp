@@ -145,13 +145,32 @@ Result<SyncReport> SyncEngine::RunOnce(const ProgressFn& progress, const std::at
   return run.report;
 }
 
+namespace {
+
+// The size to use after a transfer broke off (half) or got through (an eighth more, at least
+// one), within [1, max].
+int64_t Shrunk(int64_t limit) { return std::max<int64_t>(1, limit / 2); }
+int64_t Grown(int64_t limit, int64_t max) { return std::min<int64_t>(max, limit + std::max<int64_t>(1, limit / 8)); }
+
+// Remembers a new limit in its own small transaction (after a failed transfer nothing else is
+// being written).
+void Remember(store::Database& db, const char* key, int64_t value) {
+  auto tx = store::Transaction::Begin(db);
+  if (!tx.ok()) return;
+  if (WriteMeta(db, key, std::to_string(value)).ok()) (void)tx->Commit();
+}
+
+}  // namespace
+
 Status SyncEngine::Push(Run& run) {
   store::Database& db = store_.db();
   MK_ASSIGN_OR_RETURN(const OutboxSummary summary, SummarizeOutbox(db));
   run.state.phase = SyncProgress::Phase::kPush;
   run.state.changes_to_send = summary.waiting;
   run.Report();
-  size_t batch_limit = std::max<size_t>(1, options_.max_batch_changes);
+  const auto max_batch = static_cast<int64_t>(std::max<size_t>(1, options_.max_batch_changes));
+  MK_ASSIGN_OR_RETURN(int64_t remembered, ReadMetaInt(db, kMetaPushLimit, max_batch));
+  size_t batch_limit = static_cast<size_t>(std::clamp<int64_t>(remembered, 1, max_batch));
   int64_t after = 0;  // everything up to here is acknowledged
   for (;;) {
     if (run.Cancelled()) return Stopped();
@@ -175,7 +194,10 @@ Status SyncEngine::Push(Run& run) {
     const int64_t sent_ms = store_.clock().NowMs();
     auto response = run.http.Send(request);
     const int64_t answered_ms = store_.clock().NowMs();
-    if (!response.ok()) return TransportFailure(response.status(), config_.server_url, host_, options_.stall_timeout_s);
+    if (!response.ok()) {
+      Remember(db, kMetaPushLimit, Shrunk(static_cast<int64_t>(n)));
+      return TransportFailure(response.status(), config_.server_url, host_, options_.stall_timeout_s);
+    }
     run.answered = true;
     ++run.report.push_requests;
     run.report.bytes_sent += static_cast<int64_t>(request.body.size());
@@ -221,6 +243,10 @@ Status SyncEngine::Push(Run& run) {
       }
       if (ack->server_hlc != 0) (void)store_.capture().hlc().Observe(ack->server_hlc);
       MK_RETURN_IF_ERROR(store::RememberStamp(db, store_.capture().hlc().Last()));
+      if (n == batch_limit && static_cast<int64_t>(batch_limit) < max_batch) {
+        batch_limit = static_cast<size_t>(Grown(static_cast<int64_t>(batch_limit), max_batch));
+        MK_RETURN_IF_ERROR(WriteMeta(db, kMetaPushLimit, std::to_string(batch_limit)));
+      }
       MK_RETURN_IF_ERROR(tx.Commit());
     }
     const int64_t acked_here = std::min(ack->acked_seq, last_seq) - batch.first_seq + 1;
@@ -236,7 +262,9 @@ Status SyncEngine::Pull(Run& run) {
   run.state.phase = SyncProgress::Phase::kPull;
   run.Report();
   MK_ASSIGN_OR_RETURN(int64_t cursor, ReadMetaInt(db, kMetaPullCursor, 0));
-  const int limit = std::clamp(options_.pull_page_limit, 1, 5000);
+  const int max_limit = std::clamp(options_.pull_page_limit, 1, 5000);
+  MK_ASSIGN_OR_RETURN(int64_t remembered, ReadMetaInt(db, kMetaPullLimit, max_limit));
+  int limit = static_cast<int>(std::clamp<int64_t>(remembered, 1, max_limit));
   for (;;) {
     if (run.Cancelled()) return Stopped();
     HttpRequest request;
@@ -244,7 +272,10 @@ Status SyncEngine::Pull(Run& run) {
     const int64_t sent_ms = store_.clock().NowMs();
     auto response = run.http.Send(request);
     const int64_t answered_ms = store_.clock().NowMs();
-    if (!response.ok()) return TransportFailure(response.status(), config_.server_url, host_, options_.stall_timeout_s);
+    if (!response.ok()) {
+      Remember(db, kMetaPullLimit, Shrunk(limit));
+      return TransportFailure(response.status(), config_.server_url, host_, options_.stall_timeout_s);
+    }
     run.answered = true;
     ++run.report.pull_requests;
     run.report.bytes_received += static_cast<int64_t>(response->body.size());
@@ -277,6 +308,10 @@ Status SyncEngine::Pull(Run& run) {
     run.state.changes_received += count;
     cursor = outcome.cursor;
     run.Report();
+    if (page->more && limit < max_limit) {
+      limit = static_cast<int>(Grown(limit, max_limit));
+      Remember(db, kMetaPullLimit, limit);
+    }
     if (!page->more) return Status::Ok();
   }
 }

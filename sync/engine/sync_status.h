@@ -18,6 +18,11 @@ inline constexpr const char* kMetaLastSuccess = "sync.last_success_ms"; // UTC m
 inline constexpr const char* kMetaLastAttempt = "sync.last_attempt_ms"; // UTC ms of the last attempt
 inline constexpr const char* kMetaLastError = "sync.last_error";        // plain words; absent: none
 inline constexpr const char* kMetaOnline = "sync.online";               // "1": the server answered
+// What the link has carried lately: changes per push batch and per pull page. Halved when a
+// transfer breaks off, grown by an eighth after each one that gets through, so a link that
+// drops every few dozen kilobytes still moves forward (docs/sync-protocol.md).
+inline constexpr const char* kMetaPushLimit = "sync.push_limit";
+inline constexpr const char* kMetaPullLimit = "sync.pull_limit";
 
 // The persisted record. Written by SyncEngine (and bundle import for the cursor).
 struct SyncRecord {
