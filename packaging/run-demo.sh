@@ -58,6 +58,19 @@ echo "== Checking in, twice (the second time changes nothing)"
 "$BIN" --data "$DATA" checkin --session "$SESSION" --person "$PERSON"
 "$BIN" --data "$DATA" checkin --session "$SESSION" --person "$PERSON"
 echo
+echo "== Syncing: the check-in goes up to the server, the centre's data comes down"
+"$BIN" --data "$DATA" sync
+"$BIN" --data "$DATA" status
+echo
+echo "== A second kiosk joins the centre and syncs; it knows the check-in already"
+DATA2="$(pwd)/build/demo-data-2"
+rm -rf "$DATA2"
+CENTRE=$("$SERVER_BIN" --data "$SERVER_DATA" centre list | head -n 1 | cut -f 1)
+CODE2=$("$SERVER_BIN" --data "$SERVER_DATA" enroll --centre "$CENTRE" 2>/dev/null)
+"$BIN" --data "$DATA2" enroll --server "$URL" --code "$CODE2" --name "Demo-Kiosk Raum 2"
+"$BIN" --data "$DATA2" sync
+"$BIN" --data "$DATA2" checkin --session "$SESSION" --person "$PERSON"
+echo
 echo "== Attendance of that session as CSV for Excel (first lines)"
 "$BIN" --data "$DATA" export attendance --session "$SESSION" | head -n 4
 echo

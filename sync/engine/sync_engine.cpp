@@ -95,6 +95,7 @@ struct SyncEngine::Run {
   HttpClient http;
   const ProgressFn& progress;
   const std::atomic<bool>* cancel;
+  const std::atomic<bool>* files_yield;  // may be null
   SyncProgress state;
   SyncReport report;
   bool answered = false;  // the server answered at least one request
@@ -110,7 +111,8 @@ struct SyncEngine::Run {
 SyncEngine::SyncEngine(store::Store& store, SyncConfig config, SyncEngineOptions options)
     : store_(store), config_(std::move(config)), options_(options), host_(HostOfServerUrl(config_.server_url)) {}
 
-Result<SyncReport> SyncEngine::RunOnce(const ProgressFn& progress, const std::atomic<bool>* cancel) {
+Result<SyncReport> SyncEngine::RunOnce(const ProgressFn& progress, const std::atomic<bool>* cancel,
+                                       const std::atomic<bool>* files_yield) {
   {
     MK_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
     MK_RETURN_IF_ERROR(WriteMeta(store_.db(), kMetaLastAttempt, std::to_string(store_.clock().NowMs())));
@@ -127,7 +129,7 @@ Result<SyncReport> SyncEngine::RunOnce(const ProgressFn& progress, const std::at
   http.cancel = cancel;
   // Batches and pages are zstd already: no Accept-Encoding, no second compression.
   http.accept_compressed = false;
-  Run run{HttpClient(http), progress, cancel, {}, {}, false};
+  Run run{HttpClient(http), progress, cancel, files_yield, {}, {}, false};
 
   Status outcome = Push(run);
   if (outcome.ok()) outcome = Pull(run);
@@ -326,7 +328,7 @@ Status SyncEngine::SyncFiles(Run& run) {
         run.state.file_count = p.file_count;
         run.Report();
       },
-      run.cancel);
+      run.files_yield ? run.files_yield : run.cancel);
   if (!files.ok()) {
     const Status& s = files.status();
     if (s.code() == ErrorCode::kUnavailable) {
@@ -339,7 +341,11 @@ Status SyncEngine::SyncFiles(Run& run) {
   run.report.files_uploaded = files->uploaded;
   run.report.files_downloaded = files->downloaded;
   run.report.files_waiting = static_cast<int>(files->waiting.size());
-  if (files->cancelled) return Stopped();
+  if (files->cancelled) {
+    if (run.Cancelled()) return Stopped();
+    run.report.files_yielded = true;  // records came in: they go first, the files resume next time
+    return Status::Ok();
+  }
   if (!files->failed.empty()) {
     const FileProblem& first = files->failed.front();
     return Status(ErrorCode::kUnavailable,

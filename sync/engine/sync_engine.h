@@ -43,6 +43,7 @@ struct SyncReport {
   int files_uploaded = 0;         // course-material files moved in this run
   int files_downloaded = 0;
   int files_waiting = 0;          // files that wait for something else (another device's upload)
+  bool files_yielded = false;     // the file transfer stopped between chunks for new records
   int64_t pull_cursor = 0;
   int64_t clock_skew_ms = 0;
 };
@@ -81,7 +82,11 @@ class SyncEngine {
   // a sequence gap).
   // `progress` is called after each batch and page; `cancel`, when it becomes true, stops the
   // sync between batches (and abandons the request in flight): kUnavailable "stopped".
-  Result<SyncReport> RunOnce(const ProgressFn& progress = nullptr, const std::atomic<bool>* cancel = nullptr);
+  // `files_yield`, when it becomes true during the file transfer, ends it after the chunk in
+  // flight and the run returns OK with files_yielded: new records (a check-in) wait for at
+  // most one chunk of a large file, never for the whole file.
+  Result<SyncReport> RunOnce(const ProgressFn& progress = nullptr, const std::atomic<bool>* cancel = nullptr,
+                             const std::atomic<bool>* files_yield = nullptr);
 
  private:
   struct Run;

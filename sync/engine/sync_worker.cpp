@@ -26,6 +26,7 @@ void SyncWorker::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_.store(true);
+    files_yield_.store(true);
   }
   wake_.notify_all();
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
@@ -35,6 +36,7 @@ void SyncWorker::Notify() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     notified_ = true;
+    files_yield_.store(true);
     if (!notify_due_) notify_due_ = SteadyClock::now() + std::chrono::milliseconds(options_.debounce_ms);
   }
   wake_.notify_all();
@@ -148,6 +150,7 @@ void SyncWorker::RunSync() {
     status_.progress = SyncProgress();
   }
   Publish();
+  files_yield_.store(false);
   auto report = engine_->RunOnce(
       [this](const SyncProgress& progress) {
         {
@@ -156,7 +159,7 @@ void SyncWorker::RunSync() {
         }
         Publish();
       },
-      &stop_);
+      &stop_, &files_yield_);
   if (stop_.load()) return;
   RefreshFromStore();
   if (!report.ok()) {

@@ -78,6 +78,9 @@ class SyncWorker {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::atomic<bool> stop_{false};
+  // Set by Notify (and Stop): a file transfer in progress ends after its current chunk, so new
+  // records go up first.
+  std::atomic<bool> files_yield_{false};
   bool now_requested_ = false;                          // GUARDED_BY(mu_)
   bool notified_ = false;                               // GUARDED_BY(mu_)
   std::optional<SteadyClock::time_point> notify_due_;   // GUARDED_BY(mu_)

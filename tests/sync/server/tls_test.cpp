@@ -71,6 +71,25 @@ TEST_CASE("TLS: the server speaks HTTPS and the client trusts it only through th
   auto config = nlohmann::json::parse(test::ReadFile(device.File("server.json")));
   CHECK(config["ca_file"] == certs.File("ca.pem"));
 
+  // Sync over TLS; then the device trusts another CA (a certificate swapped under it, or a
+  // man in the middle): the sync fails with a clear reason and keeps everything waiting.
+  auto synced = test::ClientCli(device.path(), {"sync"});
+  INFO(synced.err);
+  CHECK(synced.exit_code == 0);
+  test::TempDir other;
+  MakeCertificates(other);
+  config["ca_file"] = other.File("ca.pem");
+  test::WriteFile(device.File("server.json"), config.dump(2));
+  auto untrusted = test::ClientCli(device.path(), {"sync"});
+  CHECK(untrusted.exit_code == 1);
+  CHECK(Contains(untrusted.err, "not trusted"));
+  auto status = test::ClientCli(device.path(), {"status", "--json"});
+  REQUIRE(status.exit_code == 0);
+  CHECK(Contains(nlohmann::json::parse(status.out)["last_error"].get<std::string>(), "not trusted"));
+  config["ca_file"] = certs.File("ca.pem");
+  test::WriteFile(device.File("server.json"), config.dump(2));
+  CHECK(test::ClientCli(device.path(), {"sync"}).exit_code == 0);
+
   // Plain HTTP on the TLS port gets nowhere, and the server keeps serving.
   {
     test::RawConnection plain(f.server().port());
