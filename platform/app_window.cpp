@@ -1,4 +1,5 @@
-// SDL2 + OpenGL3 + Dear ImGui window with an event-driven loop that renders only when something changed.
+// SDL2 + Dear ImGui window, drawn with OpenGL 3 or SDL_Renderer, with an event-driven loop that
+// renders only when something changed.
 #include "platform/app_window.h"
 
 #include <algorithm>
@@ -16,6 +17,9 @@
 #include <SDL_opengl.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <backends/imgui_impl_sdl.h>
+#if MK_HAVE_SDL_RENDERER
+#include <backends/imgui_impl_sdlrenderer.h>
+#endif
 #include <imgui.h>
 #include <stb_image_write.h>
 
@@ -149,6 +153,18 @@ struct PointerState {
 constexpr int kTextGapMs = 30;
 constexpr uint64_t kTextBurstCapMs = 250;
 
+// Flips an image of `h` rows of `row` bytes upside down in place (GL rows run bottom-up).
+void FlipRows(std::vector<unsigned char>& pixels, size_t row, int h) {
+  std::vector<unsigned char> tmp(row);
+  for (int y = 0; y < h / 2; ++y) {
+    unsigned char* a = &pixels[static_cast<size_t>(y) * row];
+    unsigned char* b = &pixels[static_cast<size_t>(h - 1 - y) * row];
+    std::memcpy(tmp.data(), a, row);
+    std::memcpy(a, b, row);
+    std::memcpy(b, tmp.data(), row);
+  }
+}
+
 int64_t MonotonicNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
@@ -156,14 +172,46 @@ int64_t MonotonicNanos() {
 
 }  // namespace
 
+// [SECTION] Renderer choice
+
+std::optional<Renderer> ParseRenderer(std::string_view name) {
+  if (name == "auto") return Renderer::kAuto;
+  if (name == "gl") return Renderer::kOpenGl;
+  if (name == "sdl") return Renderer::kSdl;
+  return std::nullopt;
+}
+
+const char* RendererName(Renderer renderer) {
+  switch (renderer) {
+    case Renderer::kAuto: return "auto";
+    case Renderer::kOpenGl: return "gl";
+    case Renderer::kSdl: return "sdl";
+  }
+  return "auto";
+}
+
+bool RendererAvailable(Renderer renderer) {
+#if MK_HAVE_SDL_RENDERER
+  (void)renderer;
+  return true;
+#else
+  return renderer != Renderer::kSdl;
+#endif
+}
+
 // [SECTION] State
 
 struct AppWindow::Impl {
   SDL_Window* window = nullptr;
-  SDL_GLContext gl = nullptr;
+  Renderer renderer = Renderer::kOpenGl;
+  SDL_GLContext gl = nullptr;          // kOpenGl
+  SDL_Renderer* sdl_renderer = nullptr;  // kSdl
   ImGuiContext* imgui = nullptr;
   bool sdl_backend = false;
   bool gl_backend = false;
+  bool gl_device_objects = false;  // the OpenGL3 backend's shaders, buffers and font texture exist
+  bool sdl_renderer_backend = false;
+  const char* glsl = nullptr;  // kOpenGl: the shader version the context takes
   bool fullscreen = false;
   float ui_scale = 1.0f;
   std::optional<float> pending_scale;  // SetUiScale during a frame: applied before the next one
@@ -187,17 +235,38 @@ struct AppWindow::Impl {
     if (imgui != nullptr) {
       ImGui::SetCurrentContext(imgui);
       if (gl_backend) ImGui_ImplOpenGL3_Shutdown();
+#if MK_HAVE_SDL_RENDERER
+      if (sdl_renderer_backend) ImGui_ImplSDLRenderer_Shutdown();
+#endif
       if (sdl_backend) ImGui_ImplSDL2_Shutdown();
       ImGui::DestroyContext(imgui);
     }
+    if (sdl_renderer != nullptr) SDL_DestroyRenderer(sdl_renderer);
     if (gl != nullptr) SDL_GL_DeleteContext(gl);
     if (window != nullptr) SDL_DestroyWindow(window);
     SDL_Quit();
   }
 
+  // Where the window goes: the options' size, or the whole display for a fullscreen window.
+  struct Placement {
+    int x = SDL_WINDOWPOS_UNDEFINED;
+    int y = SDL_WINDOWPOS_UNDEFINED;
+    int w = 0;
+    int h = 0;
+  };
+  static Placement PlacementFor(const WindowOptions& options);
+  Status CreateOpenGl(const WindowOptions& options, Uint32 flags);
+  Status CreateSdlRenderer(const WindowOptions& options, Uint32 flags);
+  void DestroyWindow();
   Status RebuildFonts(float scale);
+  void MakeCurrent();
+  void NewRendererFrame();
   void RenderDrawData(ImDrawData* data);
+  void Present();
+  void FinishRendering();
+  void GetDrawableSize(int* w, int* h) const;
   Status WritePng(const std::string& path);
+  Status ReadGlPixels(int w, int h, std::vector<unsigned char>* pixels);
   // Feeds one event to ImGui or to `input`; true when it warrants a frame.
   bool Feed(SDL_Event& e, FrameInput* input, bool* was_input);
 };
@@ -205,7 +274,8 @@ struct AppWindow::Impl {
 Status AppWindow::Impl::RebuildFonts(float scale) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
-  Status s = LoadFonts(io, AppWindow::kBaseFontPixels * scale);
+  Status s = LoadFonts(io, AppWindow::kBaseFontPixels * scale,
+                       renderer == Renderer::kSdl ? FontSampling::kNearest : FontSampling::kLinear);
   if (!s.ok()) {
     // Keep a usable atlas: ImGui's built-in font at the requested size.
     ImFontConfig config;
@@ -213,19 +283,78 @@ Status AppWindow::Impl::RebuildFonts(float scale) {
     io.Fonts->AddFontDefault(&config);
   }
   if (gl_backend) {
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
+    if (gl_device_objects) {
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+    } else {
+      // Shaders, buffers and the font texture at once (NewFrame would make them again otherwise).
+      ImGui_ImplOpenGL3_CreateDeviceObjects();
+      gl_device_objects = true;
+    }
   }
+#if MK_HAVE_SDL_RENDERER
+  if (sdl_renderer_backend) {
+    ImGui_ImplSDLRenderer_DestroyFontsTexture();
+    ImGui_ImplSDLRenderer_CreateFontsTexture();
+  }
+#endif
+  // The renderer holds its own copy of the atlas now; ImGui's pixels (alpha and RGBA, several MB
+  // with three fonts at kiosk sizes) are not needed again until the next rebuild.
+  if (gl_backend || sdl_renderer_backend) io.Fonts->ClearTexData();
   ui_scale = scale;
   return s;
 }
 
+void AppWindow::Impl::MakeCurrent() {
+  if (gl != nullptr) SDL_GL_MakeCurrent(window, gl);
+}
+
+void AppWindow::Impl::NewRendererFrame() {
+  if (gl_backend) ImGui_ImplOpenGL3_NewFrame();
+#if MK_HAVE_SDL_RENDERER
+  if (sdl_renderer_backend) ImGui_ImplSDLRenderer_NewFrame();
+#endif
+}
+
+void AppWindow::Impl::GetDrawableSize(int* w, int* h) const {
+  *w = 0;
+  *h = 0;
+  if (sdl_renderer != nullptr) {
+    SDL_GetRendererOutputSize(sdl_renderer, w, h);
+  } else {
+    SDL_GL_GetDrawableSize(window, w, h);
+  }
+}
+
+void AppWindow::Impl::Present() {
+  if (sdl_renderer != nullptr) {
+    SDL_RenderPresent(sdl_renderer);
+  } else {
+    SDL_GL_SwapWindow(window);
+  }
+}
+
+void AppWindow::Impl::FinishRendering() {
+  // SDL_Renderer's software driver has drawn everything by the time its calls return.
+  if (gl != nullptr) glFinish();
+}
+
 void AppWindow::Impl::RenderDrawData(ImDrawData* data) {
+  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+#if MK_HAVE_SDL_RENDERER
+  if (sdl_renderer != nullptr) {
+    SDL_RenderSetViewport(sdl_renderer, nullptr);
+    SDL_SetRenderDrawColor(sdl_renderer, static_cast<Uint8>(bg.x * 255.0f + 0.5f), static_cast<Uint8>(bg.y * 255.0f + 0.5f),
+                           static_cast<Uint8>(bg.z * 255.0f + 0.5f), 255);
+    SDL_RenderClear(sdl_renderer);
+    if (data != nullptr) ImGui_ImplSDLRenderer_RenderDrawData(data);
+    return;
+  }
+#endif
   int w = 0;
   int h = 0;
-  SDL_GL_GetDrawableSize(window, &w, &h);
+  GetDrawableSize(&w, &h);
   glViewport(0, 0, w, h);
-  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
   glClearColor(bg.x, bg.y, bg.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   if (data != nullptr) ImGui_ImplOpenGL3_RenderDrawData(data);
@@ -234,27 +363,34 @@ void AppWindow::Impl::RenderDrawData(ImDrawData* data) {
 Status AppWindow::Impl::WritePng(const std::string& path) {
   int w = 0;
   int h = 0;
-  SDL_GL_GetDrawableSize(window, &w, &h);
+  GetDrawableSize(&w, &h);
   if (w <= 0 || h <= 0) return FailedPrecondition("the window has no drawable area to save");
-  std::vector<unsigned char> pixels(static_cast<size_t>(w) * h * 3);
+  const size_t row = static_cast<size_t>(w) * 3;
+  std::vector<unsigned char> pixels(row * h);
+  if (sdl_renderer != nullptr) {
+    if (SDL_RenderReadPixels(sdl_renderer, nullptr, SDL_PIXELFORMAT_RGB24, pixels.data(), static_cast<int>(row)) != 0) {
+      return Internal(std::string("SDL_RenderReadPixels failed: ") + SDL_GetError());
+    }
+  } else {
+    MK_RETURN_IF_ERROR(ReadGlPixels(w, h, &pixels));
+    FlipRows(pixels, row, h);  // GL rows run bottom-up, PNG rows top-down
+  }
+  if (stbi_write_png(path.c_str(), w, h, 3, pixels.data(), static_cast<int>(row)) == 0) {
+    return IoError("cannot write screenshot " + path + " (does the directory exist and is it writable?)");
+  }
+  return Status::Ok();
+}
+
+Status AppWindow::Impl::ReadGlPixels(int w, int h, std::vector<unsigned char>* pixels) {
   glFinish();
   while (glGetError() != GL_NO_ERROR) {
     // Errors from earlier calls are not this read's; drop them so the check below is exact.
   }
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadBuffer(GL_BACK);
-  glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
+  glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, pixels->data());
   if (const GLenum err = glGetError(); err != GL_NO_ERROR) {
     return Internal("glReadPixels failed with GL error " + std::to_string(err));
-  }
-  // GL rows run bottom-up, PNG rows top-down.
-  const size_t row = static_cast<size_t>(w) * 3;
-  std::vector<unsigned char> flipped(pixels.size());
-  for (int y = 0; y < h; ++y) {
-    std::memcpy(&flipped[static_cast<size_t>(y) * row], &pixels[static_cast<size_t>(h - 1 - y) * row], row);
-  }
-  if (stbi_write_png(path.c_str(), w, h, 3, flipped.data(), static_cast<int>(row)) == 0) {
-    return IoError("cannot write screenshot " + path + " (does the directory exist and is it writable?)");
   }
   return Status::Ok();
 }
@@ -314,9 +450,120 @@ bool AppWindow::Impl::Feed(SDL_Event& e, FrameInput* input, bool* was_input) {
 AppWindow::AppWindow(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 AppWindow::~AppWindow() = default;
 
+AppWindow::Impl::Placement AppWindow::Impl::PlacementFor(const WindowOptions& options) {
+  Placement at;
+  at.w = options.width;
+  at.h = options.height;
+  SDL_Rect bounds;
+  if (options.fullscreen && SDL_GetDisplayBounds(0, &bounds) == 0 && bounds.w > 0 && bounds.h > 0) {
+    // The whole display from the start: a window manager's fullscreen state does that as well,
+    // but a session without one (a bare X server started for the kiosk, Xvfb) leaves the window
+    // at its windowed size otherwise.
+    at = Placement{bounds.x, bounds.y, bounds.w, bounds.h};
+  }
+  return at;
+}
+
+Status AppWindow::Impl::CreateOpenGl(const WindowOptions& options, Uint32 flags) {
+  // Desktop GL 3.0 with GLSL 130 first; GLES 3.0 where only that exists (ARM boards, EGL).
+  struct GlChoice {
+    int profile, major, minor;
+    const char* glsl;
+  };
+  const GlChoice choices[] = {
+      {0, 3, 0, "#version 130"},
+      {SDL_GL_CONTEXT_PROFILE_ES, 3, 0, "#version 300 es"},
+  };
+  std::string last_error;
+  for (const GlChoice& c : choices) {
+    SDL_GL_ResetAttributes();
+    if (c.profile != 0) SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, c.profile);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, c.major);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, c.minor);
+    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+    SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
+    SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
+    const Placement at = PlacementFor(options);
+    window = SDL_CreateWindow(options.title.c_str(), at.x, at.y, at.w, at.h, flags | SDL_WINDOW_OPENGL);
+    if (window == nullptr) {
+      last_error = SDL_GetError();
+      continue;
+    }
+    gl = SDL_GL_CreateContext(window);
+    if (gl != nullptr) {
+      glsl = c.glsl;
+      break;
+    }
+    last_error = SDL_GetError();
+    DestroyWindow();
+  }
+  if (gl == nullptr) {
+    SDL_SetError("%s", last_error.c_str());
+    return SdlError("cannot create an OpenGL 3 or GLES 3 window");
+  }
+  SDL_GL_MakeCurrent(window, gl);
+  SDL_GL_SetSwapInterval(1);  // vsync where the driver offers it; the loop is event-driven anyway
+  renderer = Renderer::kOpenGl;
+  return Status::Ok();
+}
+
+Status AppWindow::Impl::CreateSdlRenderer(const WindowOptions& options, Uint32 flags) {
+#if MK_HAVE_SDL_RENDERER
+  // SDL's software renderer unless SDL_RENDER_DRIVER asks for another. It draws into the
+  // window's surface, which SDL would otherwise back with an accelerated (GL) renderer of its
+  // own: keep that surface in plain memory too (SDL_FRAMEBUFFER_ACCELERATION still wins).
+  int index = -1;
+  const char* wanted = SDL_GetHint(SDL_HINT_RENDER_DRIVER);
+  if (wanted == nullptr || wanted[0] == '\0') {
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    for (int i = 0; i < SDL_GetNumRenderDrivers(); ++i) {
+      SDL_RendererInfo info;
+      if (SDL_GetRenderDriverInfo(i, &info) == 0 && std::strcmp(info.name, "software") == 0) index = i;
+    }
+  }
+  const Placement at = PlacementFor(options);
+  window = SDL_CreateWindow(options.title.c_str(), at.x, at.y, at.w, at.h, flags);
+  if (window == nullptr) return SdlError("cannot create a window");
+  sdl_renderer = SDL_CreateRenderer(window, index, 0);
+  if (sdl_renderer == nullptr) {
+    const Status s = SdlError("cannot create an SDL renderer for the window");
+    DestroyWindow();
+    return s;
+  }
+  renderer = Renderer::kSdl;
+  return Status::Ok();
+#else
+  (void)options;
+  (void)flags;
+  return FailedPrecondition(
+      "this build of mintkiosk cannot draw with SDL_Renderer (ImGui's SDL_Renderer backend from libimgui-dev was "
+      "not found when it was built): use the gl renderer");
+#endif
+}
+
+void AppWindow::Impl::DestroyWindow() {
+  if (sdl_renderer != nullptr) SDL_DestroyRenderer(sdl_renderer);
+  sdl_renderer = nullptr;
+  if (gl != nullptr) SDL_GL_DeleteContext(gl);
+  gl = nullptr;
+  if (window != nullptr) SDL_DestroyWindow(window);
+  window = nullptr;
+}
+
 Result<std::unique_ptr<AppWindow>> AppWindow::Create(const WindowOptions& options) {
   if (options.width <= 0 || options.height <= 0) return InvalidArgument("window size must be positive");
   if (!(options.ui_scale > 0.0f)) return InvalidArgument("ui_scale must be positive");
+  Renderer want = options.renderer;
+  if (want == Renderer::kAuto) {
+    if (const char* env = SDL_getenv("MINTKIOSK_RENDERER"); env != nullptr && env[0] != '\0') {
+      const std::optional<Renderer> parsed = ParseRenderer(env);
+      if (!parsed) return InvalidArgument(std::string("MINTKIOSK_RENDERER must be gl, sdl or auto, not '") + env + "'");
+      want = *parsed;
+    }
+  }
+  // Automatic: SDL_Renderer, the lighter one (docs/benchmarks.md), with OpenGL behind it.
+  const bool automatic = want == Renderer::kAuto;
+  if (automatic) want = RendererAvailable(Renderer::kSdl) ? Renderer::kSdl : Renderer::kOpenGl;
 
   // A tap on a window that is not focused yet still counts (first touch on a kiosk).
   SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
@@ -331,49 +578,14 @@ Result<std::unique_ptr<AppWindow>> AppWindow::Create(const WindowOptions& option
     if (type != static_cast<Uint32>(-1)) g_wake_event_type.store(type);
   }
 
-  Uint32 flags = SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI | SDL_WINDOW_SHOWN;
+  Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI | SDL_WINDOW_SHOWN;
   if (options.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-
-  // Desktop GL 3.0 with GLSL 130 first; GLES 3.0 where only that exists (ARM boards, EGL).
-  struct GlChoice {
-    int profile, major, minor;
-    const char* glsl;
-  };
-  const GlChoice choices[] = {
-      {0, 3, 0, "#version 130"},
-      {SDL_GL_CONTEXT_PROFILE_ES, 3, 0, "#version 300 es"},
-  };
-  const char* glsl = nullptr;
-  std::string last_error;
-  for (const GlChoice& c : choices) {
-    SDL_GL_ResetAttributes();
-    if (c.profile != 0) SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, c.profile);
-    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, c.major);
-    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, c.minor);
-    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
-    SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
-    SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
-    impl->window = SDL_CreateWindow(options.title.c_str(), SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
-                                    options.width, options.height, flags);
-    if (impl->window == nullptr) {
-      last_error = SDL_GetError();
-      continue;
-    }
-    impl->gl = SDL_GL_CreateContext(impl->window);
-    if (impl->gl != nullptr) {
-      glsl = c.glsl;
-      break;
-    }
-    last_error = SDL_GetError();
-    SDL_DestroyWindow(impl->window);
-    impl->window = nullptr;
+  Status made = want == Renderer::kSdl ? impl->CreateSdlRenderer(options, flags) : impl->CreateOpenGl(options, flags);
+  if (!made.ok() && automatic && want == Renderer::kSdl) {
+    std::fprintf(stderr, "mintkiosk: %s; drawing with OpenGL instead\n", made.message().c_str());
+    made = impl->CreateOpenGl(options, flags);
   }
-  if (impl->gl == nullptr) {
-    SDL_SetError("%s", last_error.c_str());
-    return SdlError("cannot create an OpenGL 3 or GLES 3 window");
-  }
-  SDL_GL_MakeCurrent(impl->window, impl->gl);
-  SDL_GL_SetSwapInterval(1);  // vsync where the driver offers it; the loop is event-driven anyway
+  MK_RETURN_IF_ERROR(made);
   impl->fullscreen = options.fullscreen;
 
   IMGUI_CHECKVERSION();
@@ -381,10 +593,23 @@ Result<std::unique_ptr<AppWindow>> AppWindow::Create(const WindowOptions& option
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // a kiosk keeps no window layout between runs
   io.LogFilename = nullptr;
-  if (!ImGui_ImplSDL2_InitForOpenGL(impl->window, impl->gl)) return Internal("ImGui's SDL2 backend did not start");
-  impl->sdl_backend = true;
-  if (!ImGui_ImplOpenGL3_Init(glsl)) return Internal(std::string("ImGui's OpenGL3 backend did not start with ") + glsl);
-  impl->gl_backend = true;
+  // Lines drawn from the font texture need bilinear sampling, which SDL's software renderer lacks.
+  if (impl->renderer == Renderer::kSdl) ImGui::GetStyle().AntiAliasedLinesUseTex = false;
+  if (impl->renderer == Renderer::kOpenGl) {
+    if (!ImGui_ImplSDL2_InitForOpenGL(impl->window, impl->gl)) return Internal("ImGui's SDL2 backend did not start");
+    impl->sdl_backend = true;
+    if (!ImGui_ImplOpenGL3_Init(impl->glsl)) {
+      return Internal(std::string("ImGui's OpenGL3 backend did not start with ") + impl->glsl);
+    }
+    impl->gl_backend = true;
+  } else {
+#if MK_HAVE_SDL_RENDERER
+    if (!ImGui_ImplSDL2_InitForSDLRenderer(impl->window)) return Internal("ImGui's SDL2 backend did not start");
+    impl->sdl_backend = true;
+    if (!ImGui_ImplSDLRenderer_Init(impl->sdl_renderer)) return Internal("ImGui's SDL_Renderer backend did not start");
+    impl->sdl_renderer_backend = true;
+#endif
+  }
   MK_RETURN_IF_ERROR(impl->RebuildFonts(options.ui_scale));
 
   if (const char* f = SDL_getenv("MINTKIOSK_FIRST_FRAME_FILE"); f != nullptr && f[0] != '\0') {
@@ -399,7 +624,7 @@ Status AppWindow::Run(const std::function<FrameResult(const FrameInput&)>& frame
   Impl& d = *impl_;
   IM_ASSERT(!d.in_frame && "AppWindow::Run called from inside a frame function");
   ImGui::SetCurrentContext(d.imgui);
-  SDL_GL_MakeCurrent(d.window, d.gl);
+  d.MakeCurrent();
 
   bool need_frame = true;  // the first call always shows something
   bool first = true;
@@ -466,7 +691,7 @@ Status AppWindow::Run(const std::function<FrameResult(const FrameInput&)>& frame
       Status s = d.RebuildFonts(scale);
       if (!s.ok()) std::fprintf(stderr, "mintkiosk: %s\n", s.message().c_str());
     }
-    ImGui_ImplOpenGL3_NewFrame();
+    d.NewRendererFrame();
     ImGui_ImplSDL2_NewFrame();
     d.pointer.Apply(ImGui::GetIO());
     ImGui::NewFrame();
@@ -484,8 +709,8 @@ Status AppWindow::Run(const std::function<FrameResult(const FrameInput&)>& frame
       if (!s.ok()) std::fprintf(stderr, "mintkiosk: %s\n", s.message().c_str());
       d.pending_shot.clear();
     }
-    if (!d.first_frame_file.empty()) glFinish();  // "on screen" means the GL work is done
-    SDL_GL_SwapWindow(d.window);
+    if (!d.first_frame_file.empty()) d.FinishRendering();  // "on screen" means the drawing is done
+    d.Present();
     d.busy_ms += static_cast<int64_t>(SDL_GetTicks64() - frame_start);
     ++d.frames;
     d.pressed.Clear();
@@ -514,7 +739,15 @@ Status AppWindow::Run(const std::function<FrameResult(const FrameInput&)>& frame
 // [SECTION] Settings and screenshots
 
 void AppWindow::SetFullscreen(bool on) {
-  if (SDL_SetWindowFullscreen(impl_->window, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0) == 0) impl_->fullscreen = on;
+  if (SDL_SetWindowFullscreen(impl_->window, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0) != 0) return;
+  impl_->fullscreen = on;
+  SDL_Rect bounds;
+  const int display = SDL_GetWindowDisplayIndex(impl_->window);
+  if (on && display >= 0 && SDL_GetDisplayBounds(display, &bounds) == 0) {
+    // Without a window manager nothing else makes the window cover the display (see PlacementFor).
+    SDL_SetWindowPosition(impl_->window, bounds.x, bounds.y);
+    SDL_SetWindowSize(impl_->window, bounds.w, bounds.h);
+  }
 }
 
 void AppWindow::SetUiScale(float scale) {
@@ -524,7 +757,7 @@ void AppWindow::SetUiScale(float scale) {
     return;
   }
   ImGui::SetCurrentContext(impl_->imgui);
-  SDL_GL_MakeCurrent(impl_->window, impl_->gl);
+  impl_->MakeCurrent();
   Status s = impl_->RebuildFonts(scale);
   if (!s.ok()) std::fprintf(stderr, "mintkiosk: %s\n", s.message().c_str());
 }
@@ -537,7 +770,7 @@ Status AppWindow::SaveScreenshot(const std::string& png_path) {
   }
   if (d.frames == 0) return FailedPrecondition("no frame has been rendered yet: call Run first");
   ImGui::SetCurrentContext(d.imgui);
-  SDL_GL_MakeCurrent(d.window, d.gl);
+  d.MakeCurrent();
   // The back buffer is undefined after a swap: draw the last frame's draw data again.
   d.RenderDrawData(ImGui::GetDrawData());
   return d.WritePng(png_path);
@@ -555,6 +788,8 @@ void AppWindow::RequestFrame() {
 bool AppWindow::fullscreen() const { return impl_->fullscreen; }
 float AppWindow::ui_scale() const { return impl_->pending_scale.value_or(impl_->ui_scale); }
 int64_t AppWindow::frames_rendered() const { return impl_->frames; }
-void AppWindow::DrawableSize(int* width, int* height) const { SDL_GL_GetDrawableSize(impl_->window, width, height); }
+void AppWindow::DrawableSize(int* width, int* height) const { impl_->GetDrawableSize(width, height); }
+Renderer AppWindow::renderer() const { return impl_->renderer; }
+uint32_t AppWindow::window_id() const { return SDL_GetWindowID(impl_->window); }
 
 }  // namespace mk::platform

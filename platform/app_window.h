@@ -4,12 +4,32 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sync/common/status.h"
 
 namespace mk::platform {
+
+// How the window draws. Both draw the same ImGui frames; they differ in what they load into the
+// process and so in memory (docs/benchmarks.md).
+enum class Renderer {
+  kAuto,    // MINTKIOSK_RENDERER (gl or sdl) when set; else kSdl where this build has it, falling
+            // back to kOpenGl when it cannot start
+  kOpenGl,  // OpenGL 3.0 (GLSL 130), or GLES 3.0 where only that exists, with ImGui's OpenGL3 backend
+  kSdl,     // SDL_Renderer with ImGui's SDL_Renderer backend, on SDL's software renderer unless
+            // SDL_RENDER_DRIVER names another: no GL driver (Mesa, LLVM) is loaded at all
+};
+
+// "auto", "gl" or "sdl"; nullopt for anything else.
+std::optional<Renderer> ParseRenderer(std::string_view name);
+// "auto", "gl" or "sdl".
+const char* RendererName(Renderer renderer);
+// Whether this build can draw with `renderer` (kSdl needs ImGui's SDL_Renderer backend, which
+// is compiled from libimgui-dev's example sources when they are installed).
+bool RendererAvailable(Renderer renderer);
 
 struct WindowOptions {
   std::string title = "mintkiosk";
@@ -17,6 +37,7 @@ struct WindowOptions {
   int height = 800;
   bool fullscreen = false;
   float ui_scale = 1.0f;
+  Renderer renderer = Renderer::kAuto;
 };
 
 // What the frame function learns about this frame.
@@ -50,11 +71,13 @@ struct FrameResult {
   bool redraw_soon = false;  // render another frame right away (animations, a screen change)
 };
 
-// One window with its GL context and ImGui context. Not thread-safe: create, run and destroy it
+// One window with its renderer (a GL context or an SDL_Renderer) and ImGui context. Not thread-safe: create, run and destroy it
 // on one thread (the main thread on most platforms); only RequestFrame may be called from other
 // threads. One AppWindow per process (ImGui's SDL backend keeps global state).
 //
-// Environment: SDL_VIDEODRIVER (x11, wayland, offscreen, dummy) is honoured by SDL itself;
+// Environment: SDL_VIDEODRIVER (x11, wayland, offscreen, dummy) and SDL_RENDER_DRIVER are
+// honoured by SDL itself; MINTKIOSK_RENDERER=gl|sdl chooses the renderer where the options say
+// kAuto;
 // MINTKIOSK_FONT_DIR moves the fonts (see fonts.h); MINTKIOSK_FIRST_FRAME_FILE=FILE makes Run
 // write the CLOCK_MONOTONIC time in nanoseconds at which the first frame was on screen (for the
 // cold-start benchmark); MINTKIOSK_TEST_LAYOUT=FILE makes Run write the widgets named with
@@ -66,7 +89,8 @@ class AppWindow {
   // Font size in pixels at ui_scale 1.0; fonts are built at kBaseFontPixels * ui_scale.
   static constexpr float kBaseFontPixels = 20.0f;
 
-  static Result<std::unique_ptr<AppWindow>> Create(const WindowOptions& options);  // SDL2 + OpenGL3 (GLSL 130, or GLES where needed) + ImGui context + fonts
+  // SDL2 window + renderer (options.renderer) + ImGui context + fonts.
+  static Result<std::unique_ptr<AppWindow>> Create(const WindowOptions& options);
   ~AppWindow();
   AppWindow(const AppWindow&) = delete;
   AppWindow& operator=(const AppWindow&) = delete;
@@ -83,22 +107,28 @@ class AppWindow {
   Status Run(const std::function<FrameResult(const FrameInput&)>& frame);
 
   void SetFullscreen(bool on);
-  void SetUiScale(float scale);  // rebuilds fonts at the new size (and the GL font texture)
+  void SetUiScale(float scale);  // rebuilds fonts at the new size (and the font texture)
 
   // Writes the last rendered frame as PNG (window pixels, RGB). Outside Run it renders the last
   // frame's draw data again and reads it back; called from inside a frame function it takes the
   // current frame once it has rendered (errors are then written to stderr).
-  Status SaveScreenshot(const std::string& png_path);  // the last rendered frame, via glReadPixels and stb_image_write (pkg-config stb)
+  // The pixels are read back from the renderer (glReadPixels or SDL_RenderReadPixels) and written
+  // with stb_image_write.
+  Status SaveScreenshot(const std::string& png_path);
 
   // Thread-safe: wakes Run for one frame (e.g. a background sync finished). Harmless when no
   // window exists.
   static void RequestFrame();
 
   bool fullscreen() const;
+  // The renderer in use (never kAuto).
+  Renderer renderer() const;
+  // SDL's id of the window (for tests that push window events).
+  uint32_t window_id() const;
   float ui_scale() const;
   // Frames rendered so far by Run (all calls together).
   int64_t frames_rendered() const;
-  // Size of the GL drawable in pixels (what SaveScreenshot writes).
+  // Size of the drawable area in pixels (what SaveScreenshot writes).
   void DrawableSize(int* width, int* height) const;
 
  private:

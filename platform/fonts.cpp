@@ -65,7 +65,7 @@ const unsigned short* KioskGlyphRanges() {
   return kRanges;
 }
 
-Status LoadFonts(ImGuiIO& io, float pixel_size) {
+Status LoadFonts(ImGuiIO& io, float pixel_size, FontSampling sampling) {
   if (!(pixel_size > 0.0f)) return InvalidArgument("font pixel size must be positive");
   const std::string dir = FontDir();
   void* regular = nullptr;
@@ -78,27 +78,29 @@ Status LoadFonts(ImGuiIO& io, float pixel_size) {
     return s;
   }
 
-  ImFontConfig config;
-  config.FontDataOwnedByAtlas = true;
-  // Oversampling sharpens small text; at touch sizes it only grows the texture.
-  config.OversampleH = pixel_size < 24.0f ? 2 : 1;
-  config.OversampleV = 1;
-  config.PixelSnapH = config.OversampleH == 1;
-  std::snprintf(config.Name, sizeof config.Name, "DejaVu Sans, %.0fpx", pixel_size);
-  ImFont* regular_font = io.Fonts->AddFontFromMemoryTTF(regular, regular_size, pixel_size, &config, KioskGlyphRanges());
-  // The atlas owns each font's data: the heading font gets its own copy of the bold file.
-  void* heading = IM_ALLOC(static_cast<size_t>(bold_size));
-  std::memcpy(heading, bold, static_cast<size_t>(bold_size));
-  std::snprintf(config.Name, sizeof config.Name, "DejaVu Sans Bold, %.0fpx", pixel_size);
-  ImFont* bold_font = io.Fonts->AddFontFromMemoryTTF(bold, bold_size, pixel_size, &config, KioskGlyphRanges());
-  const float heading_size = pixel_size * kHeadingScale;
-  config.OversampleH = heading_size < 24.0f ? 2 : 1;
-  config.PixelSnapH = config.OversampleH == 1;
-  std::snprintf(config.Name, sizeof config.Name, "DejaVu Sans Bold, %.0fpx", heading_size);
-  ImFont* heading_font = io.Fonts->AddFontFromMemoryTTF(heading, bold_size, heading_size, &config, KioskGlyphRanges());
-  if (regular_font == nullptr || bold_font == nullptr || heading_font == nullptr) {
-    return Internal("ImGui refused the DejaVu fonts from " + dir);
+  auto add = [&](void* data, int size, float px, bool owned, const char* face) {
+    ImFontConfig config;
+    // Handed over without a copy (ImGui copies data it does not own).
+    // Oversampling sharpens small text where the renderer blends texels; at touch sizes, or
+    // when every pixel takes exactly one texel, glyphs are rasterised at their size and put
+    // on whole pixels instead.
+    config.OversampleH = sampling == FontSampling::kLinear && px < 24.0f ? 2 : 1;
+    config.OversampleV = 1;
+    config.PixelSnapH = config.OversampleH == 1;
+    std::snprintf(config.Name, sizeof config.Name, "%s, %.0fpx", face, px);
+    ImFont* font = io.Fonts->AddFontFromMemoryTTF(data, size, px, &config, KioskGlyphRanges());
+    // One copy of each file in memory (about 0.7 MB each): the first font made from it owns it,
+    // the others only point to it. All of them go together (io.Fonts->Clear()), so the shared
+    // data outlives its users and is freed once.
+    if (font != nullptr && !owned) io.Fonts->ConfigData.back().FontDataOwnedByAtlas = false;
+    return font;
+  };
+  bool ok = add(regular, regular_size, pixel_size, true, "DejaVu Sans") != nullptr;
+  ok = add(bold, bold_size, pixel_size, true, "DejaVu Sans Bold") != nullptr && ok;
+  for (const float scale : kHeadingScales) {
+    ok = add(bold, bold_size, pixel_size * scale, false, "DejaVu Sans Bold") != nullptr && ok;
   }
+  if (!ok) return Internal("ImGui refused the DejaVu fonts from " + dir);
   return Status::Ok();
 }
 
@@ -107,9 +109,11 @@ ImFont* BoldFont(ImGuiIO& io) {
   return io.Fonts->Fonts[1];
 }
 
-ImFont* HeadingFont(ImGuiIO& io) {
-  if (io.Fonts == nullptr || io.Fonts->Fonts.Size < 3) return nullptr;
-  return io.Fonts->Fonts[2];
+std::vector<ImFont*> HeadingFonts(ImGuiIO& io) {
+  std::vector<ImFont*> fonts;
+  if (io.Fonts == nullptr || io.Fonts->Fonts.Size < 2 + kHeadingFontCount) return fonts;
+  for (int i = 0; i < kHeadingFontCount; ++i) fonts.push_back(io.Fonts->Fonts[2 + i]);
+  return fonts;
 }
 
 }  // namespace mk::platform

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sync/common/status.h"
 
@@ -21,21 +22,30 @@ std::string FontDir();
 // replacement character. Static storage: ImGui keeps the pointer until the atlas is built.
 const unsigned short* KioskGlyphRanges();
 
-// Headings are drawn with their own font at this multiple of the text size: a scaled bitmap
-// (SetWindowFontScale) of the text font looks blurred at touch sizes.
-constexpr float kHeadingScale = 1.6f;
+// Headings are drawn with fonts of their own at these multiples of the text size (bold): a
+// scaled bitmap of a smaller font (SetWindowFontScale) looks blurred with OpenGL and jagged
+// with SDL's software renderer. The screens' layouts use exactly these sizes.
+inline constexpr int kHeadingFontCount = 4;
+inline constexpr float kHeadingScales[kHeadingFontCount] = {1.2f, 1.35f, 1.6f, 1.92f};
 
-// Adds DejaVu Sans regular (index 0, the default font), DejaVu Sans Bold (index 1) at
-// `pixel_size` and DejaVu Sans Bold at kHeadingScale * `pixel_size` (index 2, for headings) to
-// io.Fonts. Does not build the atlas (the renderer does, or call io.Fonts->Build()) and needs no
-// window, so headless tests can use it. The caller clears io.Fonts first when it rebuilds at a
-// new size. Fails with kNotFound naming the file and MINTKIOSK_FONT_DIR when a font file is
-// missing, kInvalidArgument for a size <= 0; on failure io.Fonts is left as it was.
-Status LoadFonts(ImGuiIO& io, float pixel_size);
+// How the renderer samples the font texture. kLinear (OpenGL) blends neighbouring texels, so
+// small glyphs are oversampled horizontally for sharper text; kNearest (SDL's software
+// renderer) takes one texel per pixel, so glyphs are rasterised at exactly their size and put
+// on whole pixels.
+enum class FontSampling { kLinear, kNearest };
+
+// Adds to io.Fonts: DejaVu Sans regular (index 0, the default font) and DejaVu Sans Bold
+// (index 1) at `pixel_size`, then DejaVu Sans Bold at each of kHeadingScales times it (indices
+// 2.., for headings). Each font file is held once, shared by the fonts made from it. Does not
+// build the atlas (the renderer does, or call io.Fonts->Build()) and needs no window, so
+// headless tests can use it. The caller clears io.Fonts first when it rebuilds at a new size.
+// Fails with kNotFound naming the file and MINTKIOSK_FONT_DIR when a font file is missing,
+// kInvalidArgument for a size <= 0; on failure io.Fonts is left as it was.
+Status LoadFonts(ImGuiIO& io, float pixel_size, FontSampling sampling = FontSampling::kLinear);
 
 // The bold font added by LoadFonts, or nullptr when LoadFonts has not run on this context.
 ImFont* BoldFont(ImGuiIO& io);
-// The heading font (bold, kHeadingScale larger), or nullptr when LoadFonts has not run.
-ImFont* HeadingFont(ImGuiIO& io);
+// The heading fonts, in the order of kHeadingScales; empty when LoadFonts has not run.
+std::vector<ImFont*> HeadingFonts(ImGuiIO& io);
 
 }  // namespace mk::platform

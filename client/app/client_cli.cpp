@@ -30,7 +30,7 @@ Usage: mintkiosk [--data DIR] COMMAND [OPTIONS]
        mintkiosk [--data DIR]       open the kiosk (the same as 'kiosk')
 
 Commands:
-  kiosk [--windowed] [--size WxH] [--lang de|en]
+  kiosk [--windowed] [--size WxH] [--lang de|en] [--renderer auto|gl|sdl]
                                 open the check-in kiosk (fullscreen; leaving needs the trainer PIN)
   pin set                       set the trainer PIN (4-12 digits)
   demo                          seed the demo centre (courses, sessions this week, 2 000 teachers)
@@ -104,13 +104,16 @@ person again is not an error and keeps the one record. People not enrolled are e
   --code CODE    the person's participant code (badge or QR code) instead of --person
   --method M     kiosk_search, code, walk_in, trainer or admin (default admin)
 )"},
-    {"kiosk", R"(Usage: mintkiosk [--data DIR] kiosk [--windowed] [--size WxH] [--lang de|en]
+    {"kiosk", R"(Usage: mintkiosk [--data DIR] kiosk [--windowed] [--size WxH] [--lang de|en] [--renderer auto|gl|sdl]
 
 Opens the check-in kiosk, fullscreen. Leaving it or opening its settings needs the trainer PIN
 (set with 'mintkiosk pin set'). The kiosk's settings are kept in DIR/kiosk.json.
   --windowed     a normal window that closes like any other (for trainers' laptops)
   --size WxH     the window size, e.g. 412x915, 1280x800, 1920x1080
   --lang de|en   the language for this run (the saved setting otherwise)
+  --renderer R   how the window draws: sdl (SDL_Renderer, software: no GL driver, least memory),
+                 gl (OpenGL 3 or GLES 3), or auto (the default: sdl, else gl; MINTKIOSK_RENDERER
+                 may name one)
 )"},
     {"pin", R"(Usage: mintkiosk [--data DIR] pin set
 
@@ -358,6 +361,14 @@ int CmdKiosk(const Context& ctx, const cli::Args& args) {
     launch.language = i18n::ParseLanguage(*lang);
     if (!launch.language) return Usage(ctx.err, "--lang takes de or en", "kiosk");
   }
+  if (auto renderer = args.Get("renderer")) {
+    const std::optional<platform::Renderer> parsed = platform::ParseRenderer(*renderer);
+    if (!parsed) return Usage(ctx.err, "--renderer takes auto, gl or sdl", "kiosk");
+    if (!platform::RendererAvailable(*parsed)) {
+      return Usage(ctx.err, "this build cannot draw with --renderer " + *renderer + "; use gl", "kiosk");
+    }
+    launch.renderer = *parsed;
+  }
   return RunKioskApp(launch, ctx.err);
 }
 
@@ -379,7 +390,7 @@ const std::map<std::string, Command>& Commands() {
       {"find", {CmdFind, {"limit", "session"}}},
       {"checkin", {CmdCheckin, {"session", "person", "code", "method"}}},
       {"export", {CmdExport, {"session", "german"}}},
-      {"kiosk", {CmdKiosk, {"windowed", "size", "lang"}}},
+      {"kiosk", {CmdKiosk, {"windowed", "size", "lang", "renderer"}}},
       {"pin", {CmdPin, {}}},
       {"enroll", {CmdEnroll, {std::begin(kEnrollOptions), std::end(kEnrollOptions)}}},
       {"sync", {CmdSync, {}}},
@@ -396,7 +407,7 @@ int RunClientCli(const std::vector<std::string>& argv, std::ostream& out, std::o
   std::set<std::string> value_options = {"data", "teachers", "seed", "centre", "limit", "session",
                                                "person", "code", "method"};
   value_options.insert(std::begin(kEnrollOptions), std::end(kEnrollOptions));
-  value_options.insert({"size", "lang"});
+  value_options.insert({"size", "lang", "renderer"});
   const std::set<std::string> flag_options = {"help", "version", "today", "german", "windowed", "json"};
   auto args = cli::Parse(argv, value_options, flag_options);
   const std::string command = (args.ok() && !args->words.empty()) ? args->words[0] : "";

@@ -108,6 +108,7 @@ Result<EnrolmentResult> EnrolDevice(const std::string& data_dir, const Enrolment
   sync::HttpClientOptions options;
   options.base_url = request.server_url;
   options.ca_file = ca_file;
+  options.cancel = request.cancel;
   sync::HttpClient http(options);
   // The store's own id: the server adopts it, so this device's changes carry one origin everywhere.
   nlohmann::json body = {{"code", request.code}, {"device_id", local->device_id()}};

@@ -1,6 +1,7 @@
 // `mintkiosk enroll`: joins this device to its centre's server with a one-time code.
 #pragma once
 
+#include <atomic>
 #include <ostream>
 #include <string>
 
@@ -30,6 +31,9 @@ struct EnrolmentRequest {
   std::string code;         // as typed
   std::string ca_file;      // optional PEM file of the centre's own CA
   std::string device_name;  // optional
+  // When set and it becomes true, the request to the server is abandoned (kUnavailable) within
+  // a second or so (the kiosk is closing).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct EnrolmentResult {

@@ -3,8 +3,8 @@
 
 #include <imgui.h>
 
+#include <atomic>
 #include <cstdlib>
-#include <sstream>
 
 #include "client/app/enroll_command.h"
 #include "client/screens/screens.h"
@@ -65,21 +65,19 @@ int RunKioskApp(const KioskLaunch& launch, std::ostream& err) {
   options.data_dir = launch.data_dir;
   options.kiosk_mode = !launch.windowed;
   options.language = launch.language;
-  options.enrol = [&launch, &start_sync](const std::string& server_url, const std::string& code) -> Status {
-    cli::Args args;
-    args.words = {"enroll"};
-    args.options = {{"server", server_url}, {"code", code}};
-    std::ostringstream enrol_out;
-    std::ostringstream enrol_err;
-    if (RunEnrollCommand(launch.data_dir, args, enrol_out, enrol_err) == 0) {
-      start_sync();
-      return Status::Ok();
-    }
-    std::string message = enrol_err.str();
-    if (message.rfind("mintkiosk: ", 0) == 0) message = message.substr(11);
-    while (!message.empty() && message.back() == '\n') message.pop_back();
-    return Status(ErrorCode::kUnavailable, message.empty() ? "enrolment failed" : message);
+  // Enrolment from the settings runs on a worker thread (the view-model's BackgroundCall): it
+  // opens a store connection of its own and touches nothing of the UI; the window wakes when
+  // it is done, and the background sync starts back on the UI thread.
+  options.enrol = [data_dir = launch.data_dir](const std::string& server_url, const std::string& code,
+                                                const std::atomic<bool>& cancel) -> Status {
+    EnrolmentRequest request;
+    request.server_url = server_url;
+    request.code = code;
+    request.cancel = &cancel;
+    return EnrolDevice(data_dir, request).status();
   };
+  options.on_enrolled = [&start_sync] { start_sync(); };
+  options.wake_ui = [] { platform::AppWindow::RequestFrame(); };
   auto vm = KioskViewModel::Create(**store, *SystemClock::Instance(), options);
   if (!vm.ok()) return fail(vm.status().WithContext("the kiosk cannot start"));
   auto german = i18n::Catalogue::Builtin(i18n::Language::kGerman);
@@ -95,6 +93,7 @@ int RunKioskApp(const KioskLaunch& launch, std::ostream& err) {
     window_options.height = launch.height;
   }
   window_options.ui_scale = model.settings().ui_scale;
+  window_options.renderer = launch.renderer;
   auto window = platform::AppWindow::Create(window_options);
   if (!window.ok()) return fail(window.status());
 
@@ -131,6 +130,7 @@ int RunKioskApp(const KioskLaunch& launch, std::ostream& err) {
     ui.catalogue = model.language() == i18n::Language::kGerman ? &*german : &*english;
     ui.layout.scale = applied_scale;
     ui.bold_font = platform::BoldFont(ImGui::GetIO());
+    ui.heading_fonts = platform::HeadingFonts(ImGui::GetIO());
     DrawKiosk(ui, model);
     result.keep_running = !model.exit_requested();
     result.wake_in_ms = model.NextWakeInMs();

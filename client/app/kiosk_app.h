@@ -6,6 +6,7 @@
 #include <string>
 
 #include "client/i18n/catalogue.h"
+#include "platform/app_window.h"
 
 namespace mk::client {
 
@@ -15,6 +16,7 @@ struct KioskLaunch {
   int width = 0;          // 0: the default size
   int height = 0;
   std::optional<i18n::Language> language;  // overrides the saved setting for this run
+  platform::Renderer renderer = platform::Renderer::kAuto;
 };
 
 // Runs the kiosk until it is left (with the trainer PIN in kiosk mode, or by closing the

@@ -15,12 +15,15 @@ void DrawCheckInScreen(UiContext& ui, KioskViewModel& vm) {
     return;
   }
   if (session != nullptr) {
-    ImGui::SameLine();
+    // On a phone the title goes below the button: beside it, long words would break apart.
+    if (l.form != FormFactor::kPhonePortrait) ImGui::SameLine();
     ImGui::BeginGroup();
     Heading(ui, session->title, 1.2f);
     const std::string line = i18n::FormatTimeRange(*ui.catalogue, session->starts, session->ends) +
                              (session->room.empty() ? "" : "  \xC2\xB7  " + session->room);
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(line.c_str());
+    ImGui::PopTextWrapPos();
     ImGui::EndGroup();
   }
   NoticeText(ui, vm.notice());

@@ -13,7 +13,7 @@ void DrawConfirmationScreen(UiContext& ui, KioskViewModel& vm) {
   const bool already = vm.screen() == Screen::kAlreadyCheckedIn;
   ImGui::Dummy(ImVec2(0, l.touch));
   Heading(ui, ui.Format(already ? i18n::Msg("You are already checked in, {0}") : i18n::Msg("Welcome, {0}!"), {c.display_name}),
-          l.heading_scale * 1.2f);
+          l.large_heading_scale);
   NoteItem(ui, "confirmation.title");
   const std::string session = c.room.empty() ? c.course_title : c.course_title + ", " + c.room;
   Heading(ui, session, 1.2f);

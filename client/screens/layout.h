@@ -15,8 +15,15 @@ struct Layout {
   float pad = 16;          // outer padding
   float gap = 8;           // between widgets
   float key_height = 56;   // on-screen keyboard keys
+  float key_gap = 4;       // between keyboard keys
+  // The keyboard's form: compact where the wide QWERTZ rows would make keys narrower than a
+  // touch target (phones); keys are then at least `touch` wide on a 412 px window.
+  bool compact_keyboard = false;
   float content_width = 0; // width of the central column (forms, lists)
-  float heading_scale = 1.6f;
+  // Heading sizes as multiples of the text size; the platform has a font of each size
+  // (platform::kHeadingScales), so headings are never scaled bitmaps.
+  float heading_scale = 1.6f;        // screen titles
+  float large_heading_scale = 1.92f; // the confirmation's welcome
   bool portrait() const { return form == FormFactor::kPhonePortrait || form == FormFactor::kKioskPortrait; }
 };
 

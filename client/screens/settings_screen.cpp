@@ -19,29 +19,29 @@ void DrawSettingsScreen(UiContext& ui, KioskViewModel& vm) {
   ScrollArea(ui);
   const float chip = l.touch * 2.2f;
 
-  ImGui::TextUnformatted(ui.Tr("Language").c_str());
+  ImGui::TextWrapped("%s", ui.Tr("Language").c_str());
   if (BigButton(ui, "settings.lang.de", ui.Tr("Deutsch"), chip * 1.5f, d.language == i18n::Language::kGerman)) {
     vm.SetDraftLanguage(i18n::Language::kGerman);
   }
-  ImGui::SameLine();
+  SameLineIfFits(chip * 1.5f);
   if (BigButton(ui, "settings.lang.en", ui.Tr("English"), chip * 1.5f, d.language == i18n::Language::kEnglish)) {
     vm.SetDraftLanguage(i18n::Language::kEnglish);
   }
 
-  ImGui::TextUnformatted(ui.Tr("Start over after this many seconds without a touch").c_str());
+  ImGui::TextWrapped("%s", ui.Tr("Start over after this many seconds without a touch").c_str());
   const int idle_choices[] = {30, 60, 90, 120, 300};
   for (size_t i = 0; i < std::size(idle_choices); ++i) {
-    if (i > 0) ImGui::SameLine();
+    if (i > 0) SameLineIfFits(chip);
     const int s = idle_choices[i];
     if (BigButton(ui, "settings.idle." + std::to_string(s), std::to_string(s), chip, d.idle_seconds == s)) {
       vm.SetDraftIdleSeconds(s);
     }
   }
 
-  ImGui::TextUnformatted(ui.Tr("Size of text and buttons").c_str());
+  ImGui::TextWrapped("%s", ui.Tr("Size of text and buttons").c_str());
   const float scale_choices[] = {0.75f, 1.0f, 1.25f, 1.5f, 2.0f};
   for (size_t i = 0; i < std::size(scale_choices); ++i) {
-    if (i > 0) ImGui::SameLine();
+    if (i > 0) SameLineIfFits(chip);
     char label[16];
     std::snprintf(label, sizeof label, "%d %%", static_cast<int>(scale_choices[i] * 100 + 0.5f));
     if (BigButton(ui, "settings.scale." + std::to_string(i), label, chip, d.ui_scale == scale_choices[i])) {
@@ -56,7 +56,13 @@ void DrawSettingsScreen(UiContext& ui, KioskViewModel& vm) {
   ImGui::Separator();
   if (vm.can_enrol()) {
     TextBox(ui, vm, FieldId::kEnrolCode, "settings.enrol_code", ui.Tr("Enrolment code from the server"), l.touch * 6);
-    if (BigButton(ui, "settings.enrol", ui.Tr("Enrol this device"), l.touch * 6)) vm.EnrolDevice();
+    // While the server is asked, the button says so and takes no second tap.
+    const bool enrolling = vm.enrolling();
+    ImGui::BeginDisabled(enrolling);
+    if (BigButton(ui, "settings.enrol", enrolling ? ui.Tr("Enrolling…") : ui.Tr("Enrol this device"), l.touch * 6)) {
+      vm.EnrolDevice();
+    }
+    ImGui::EndDisabled();
   } else {
     ImGui::TextWrapped("%s", ui.Tr("To enrol this device with the server, run 'mintkiosk enroll' with the code from the server.").c_str());
   }
@@ -67,7 +73,7 @@ void DrawSettingsScreen(UiContext& ui, KioskViewModel& vm) {
 
   ImGui::Separator();
   if (BigButton(ui, "settings.close", ui.Tr("Close settings"), l.touch * 5)) vm.CloseSettings();
-  ImGui::SameLine();
+  SameLineIfFits(l.touch * 5);
   if (BigButton(ui, "settings.exit", ui.Tr("Leave the kiosk"), l.touch * 5)) vm.ExitKiosk();
   ImGui::EndChild();
   OnScreenKeyboardWidget(ui, vm, ImGui::GetContentRegionAvail().x);

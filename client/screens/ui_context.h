@@ -38,6 +38,9 @@ struct UiContext {
   const i18n::Catalogue* catalogue = nullptr;
   Layout layout;
   ImFont* bold_font = nullptr;  // nullptr: the default font is used for headings too
+  // Bold fonts at heading sizes (platform::HeadingFonts): a heading takes the one of its size,
+  // so it is never a scaled bitmap. Empty: headings scale the bold font.
+  std::vector<ImFont*> heading_fonts;
   WidgetNotes* notes = nullptr; // optional: in-process tests
   // Optional: forwards notes elsewhere (the platform's end-to-end test layout file).
   void (*note_widget)(std::string_view name) = nullptr;

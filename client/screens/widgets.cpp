@@ -4,6 +4,8 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
+#include <utility>
 
 namespace mk::client {
 namespace {
@@ -19,11 +21,47 @@ std::string KeyName(const KeyboardKey& key) {
     case KeyAction::kShift: return "key.shift";
     case KeyAction::kBackspace: return "key.backspace";
     case KeyAction::kSpace: return "key.space";
-    case KeyAction::kPage: return "key.page";
+    case KeyAction::kPage:
+      switch (key.target) {
+        case KeyboardPage::kLetters: return "key.page.letters";
+        case KeyboardPage::kSymbols: return "key.page.symbols";
+        case KeyboardPage::kEuropean: return "key.page.european";
+        case KeyboardPage::kEuropeanMore: return "key.page.european_more";
+      }
+      return "key.page";
     case KeyAction::kEnter: return "key.enter";
     case KeyAction::kText: break;
   }
   return "key." + key.text;
+}
+
+KeyboardForm FormOf(const Layout& l) { return l.compact_keyboard ? KeyboardForm::kCompact : KeyboardForm::kWide; }
+
+// Key height for a keyboard of `rows` rows: the layout's, lowered (never below a touch target)
+// so the keyboard takes at most 45 % of the window and the form above it keeps room.
+float KeyHeight(const Layout& l, size_t rows) {
+  const float fit = l.height * 0.45f / static_cast<float>(std::max<size_t>(rows, 1)) - l.key_gap;
+  return std::max(l.touch, std::min(l.key_height, fit));
+}
+
+// The label of a key, and a shorter one for a key too narrow for it (phones, large text).
+std::pair<std::string, std::string> KeyLabels(const UiContext& ui, const KeyboardKey& key) {
+  switch (key.action) {
+    case KeyAction::kShift: return {ui.Tr("Shift"), ui.Tr("Aa")};
+    case KeyAction::kBackspace: return {ui.Tr("Delete"), ui.Tr("«")};
+    case KeyAction::kSpace: return {ui.Tr("Space"), std::string()};
+    case KeyAction::kEnter: return {ui.Tr("OK"), ui.Tr("OK")};
+    case KeyAction::kPage:
+      switch (key.target) {
+        case KeyboardPage::kLetters: return {ui.Tr("ABC"), ui.Tr("ABC")};
+        case KeyboardPage::kSymbols: return {ui.Tr("123"), ui.Tr("123")};
+        case KeyboardPage::kEuropean: return {ui.Tr("ÀÉÑ…"), ui.Tr("ÉÑ")};
+        case KeyboardPage::kEuropeanMore: return {ui.Tr("ŁŠŽ…"), ui.Tr("ŁŠ")};
+      }
+      break;
+    case KeyAction::kText: break;
+  }
+  return {key.text, key.text};
 }
 
 }  // namespace
@@ -49,14 +87,31 @@ bool BigButton(UiContext& ui, const std::string& name, const std::string& label,
   return pressed;
 }
 
+void SameLineIfFits(float next_width) {
+  const float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + next_width;
+  const float limit = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (right <= limit) ImGui::SameLine();
+}
+
 void Heading(UiContext& ui, const std::string& text, float scale) {
-  if (ui.bold_font != nullptr) ImGui::PushFont(ui.bold_font);
-  ImGui::SetWindowFontScale(scale);
+  // The font closest to the size asked for; scaled only when there is none of that size.
+  const float want = ImGui::GetFontSize() * scale;
+  ImFont* font = ui.bold_font;
+  float font_px = font != nullptr ? font->FontSize : ImGui::GetFontSize();
+  for (ImFont* f : ui.heading_fonts) {
+    if (f != nullptr && std::abs(f->FontSize - want) < std::abs(font_px - want)) {
+      font = f;
+      font_px = f->FontSize;
+    }
+  }
+  const float ratio = want / font_px;
+  if (font != nullptr) ImGui::PushFont(font);
+  ImGui::SetWindowFontScale(std::abs(ratio - 1.0f) < 0.02f ? 1.0f : ratio);
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted(text.c_str());
   ImGui::PopTextWrapPos();
   ImGui::SetWindowFontScale(1.0f);
-  if (ui.bold_font != nullptr) ImGui::PopFont();
+  if (font != nullptr) ImGui::PopFont();
 }
 
 void TextBox(UiContext& ui, KioskViewModel& vm, FieldId id, const std::string& name, const std::string& label,
@@ -134,21 +189,22 @@ void ScrollArea(const UiContext& ui) {
 
 float KeyboardHeight(const UiContext& ui, const KioskViewModel& vm) {
   if (!vm.keyboard_visible()) return 0.0f;
-  const float rows = static_cast<float>(vm.keyboard().Rows().size());
-  return rows * (ui.layout.key_height + 4.0f * ui.layout.scale) + ui.layout.gap;
+  const size_t rows = vm.keyboard().Rows(FormOf(ui.layout)).size();
+  return static_cast<float>(rows) * (KeyHeight(ui.layout, rows) + ui.layout.key_gap) + ui.layout.gap;
 }
 
 void OnScreenKeyboardWidget(UiContext& ui, KioskViewModel& vm, float width) {
   if (!vm.keyboard_visible()) return;
-  const auto rows = vm.keyboard().Rows();
-  const float gap = 4.0f * ui.layout.scale;
-  float max_units = 0;
+  const auto rows = vm.keyboard().Rows(FormOf(ui.layout));
+  const float gap = ui.layout.key_gap;
+  const float key_h = KeyHeight(ui.layout, rows.size());
+  // One key unit for all rows: the widest that lets every row fit.
+  float unit_w = width;
   for (const auto& row : rows) {
     float units = 0;
     for (const auto& k : row) units += k.width;
-    max_units = std::max(max_units, units + (row.size() - 1) * 0.0f);
+    unit_w = std::min(unit_w, (width - gap * static_cast<float>(row.size() - 1)) / std::max(units, 1.0f));
   }
-  const float unit_w = (width - gap * 14) / std::max(max_units, 1.0f);
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(gap, gap));
   ImGui::PushID("keyboard");
   for (size_t r = 0; r < rows.size(); ++r) {
@@ -160,29 +216,15 @@ void OnScreenKeyboardWidget(UiContext& ui, KioskViewModel& vm, float width) {
     for (size_t i = 0; i < row.size(); ++i) {
       const KeyboardKey& key = row[i];
       if (i > 0) ImGui::SameLine();
-      std::string label;
-      switch (key.action) {
-        case KeyAction::kShift: label = ui.Tr("Shift"); break;
-        case KeyAction::kBackspace: label = ui.Tr("Delete"); break;
-        case KeyAction::kSpace: label = ui.Tr("Space"); break;
-        case KeyAction::kEnter: label = ui.Tr("OK"); break;
-        case KeyAction::kPage:
-          label = vm.keyboard().page() == OnScreenKeyboard::Page::kLetters ? ui.Tr("ÀÉÑ…") : ui.Tr("ABC");
-          break;
-        case KeyAction::kText: label = key.text; break;
-      }
-      // Narrow keys (phones) get short labels.
+      // Narrow keys (phones) get short labels; a space bar is recognised without one.
+      auto [label, short_label] = KeyLabels(ui, key);
       const float key_w = key.width * unit_w;
-      if (ImGui::CalcTextSize(label.c_str()).x + 2 * ImGui::GetStyle().FramePadding.x > key_w) {
-        if (key.action == KeyAction::kShift) label = ui.Tr("Aa");
-        if (key.action == KeyAction::kBackspace) label = ui.Tr("«");
-        if (key.action == KeyAction::kPage) label = ui.Tr("ÉÑ");
-      }
+      if (ImGui::CalcTextSize(label.c_str()).x + 2 * ImGui::GetStyle().FramePadding.x > key_w) label = short_label;
       const bool highlight = key.action == KeyAction::kShift && vm.keyboard().shift();
       if (highlight) ImGui::PushStyleColor(ImGuiCol_Button, kPrimary);
       const std::string name = KeyName(key);
       const std::string id = label + "##" + name + std::to_string(r);
-      if (ImGui::Button(id.c_str(), ImVec2(key_w, ui.layout.key_height))) vm.PressKey(key);
+      if (ImGui::Button(id.c_str(), ImVec2(key_w, key_h))) vm.PressKey(key);
       if (highlight) ImGui::PopStyleColor();
       NoteItem(ui, name);
     }

@@ -14,6 +14,10 @@ void NoteItem(UiContext& ui, const std::string& name);
 // A button at least layout.touch high. `name` is its stable id and note name.
 bool BigButton(UiContext& ui, const std::string& name, const std::string& label, float width, bool primary = false);
 
+// Puts the next item, `next_width` wide, beside the last one when it fits the window's width,
+// else on a new line (rows of buttons on a phone).
+void SameLineIfFits(float next_width);
+
 // A heading in the bold font (when there is one), larger, wrapped.
 void Heading(UiContext& ui, const std::string& text, float scale);
 

@@ -224,6 +224,9 @@ void KioskViewModel::FieldChanged(FieldId id) {
 
 void KioskViewModel::Update() {
   const int64_t now = clock_.NowMs();
+  if (std::optional<Status> enrolled = enrolment_.TakeResult()) FinishEnrolment(*enrolled);
+  // A trainer waiting for the server is not idle (the wait is bounded by the HTTP timeouts).
+  if (enrolling()) idle_.Touch(now);
   if ((screen_ == Screen::kConfirmation || screen_ == Screen::kAlreadyCheckedIn) &&
       now >= confirmation_since_ms_ + options_.confirmation_ms) {
     ResetForNextPerson();
@@ -711,19 +714,31 @@ void KioskViewModel::ChangePin() {
 
 void KioskViewModel::EnrolDevice() {
   idle_.Touch(clock_.NowMs());
-  if (screen_ != Screen::kSettings || !options_.enrol) return;
+  if (screen_ != Screen::kSettings || !options_.enrol || enrolling()) return;
   const std::string url = utf8::NormalizeSpaces(field(FieldId::kServerUrl).text());
   const std::string code = utf8::NormalizeSpaces(field(FieldId::kEnrolCode).text());
   if (url.empty() || code.empty()) {
     SetNotice(Msg("Please enter the server URL and the enrolment code."));
     return;
   }
-  const Status s = options_.enrol(url, code);
-  MutableField(FieldId::kEnrolCode).Clear();
+  MutableField(FieldId::kEnrolCode).Clear();  // a code is not kept on screen
+  enrolling_url_ = url;
+  auto enrol = options_.enrol;
+  const bool started = enrolment_.Start(
+      [enrol, url, code](const std::atomic<bool>& cancel) { return enrol(url, code, cancel); }, options_.wake_ui);
+  if (!started) return;
+  SetNotice(Msg("Enrolling…"), {}, false);
+}
+
+void KioskViewModel::FinishEnrolment(const Status& s) {
+  // The trainer may have closed the settings meanwhile: the outcome then shows in the sync
+  // indicator only.
+  const bool show = screen_ == Screen::kSettings;
   if (!s.ok()) {
-    SetNotice(Msg("The device was not enrolled: {0}"), {s.message()});
+    if (show) SetNotice(Msg("The device was not enrolled: {0}"), {s.message()});
     return;
   }
+  if (options_.on_enrolled) options_.on_enrolled();
   sync_ = ReadSyncIndicator(options_.data_dir);
   // Enrolment makes the server's centre this device's centre.
   if (auto centre = store_.HomeCentre(); centre.ok()) {
@@ -732,7 +747,7 @@ void KioskViewModel::EnrolDevice() {
     if (auto zone = TimeZone::Load(centre->time_zone, platform::ZoneInfoDir()); zone.ok()) zone_ = *zone;
   }
   RefreshSessions();
-  SetNotice(Msg("This device is enrolled with {0}."), {sync_.host.empty() ? url : sync_.host}, false);
+  if (show) SetNotice(Msg("This device is enrolled with {0}."), {sync_.host.empty() ? enrolling_url_ : sync_.host}, false);
 }
 
 void KioskViewModel::CloseSettings() { ResetForNextPerson(); }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "client/i18n/catalogue.h"
+#include "client/viewmodels/background_call.h"
 #include "client/viewmodels/idle_timer.h"
 #include "client/viewmodels/kiosk_settings.h"
 #include "client/viewmodels/on_screen_keyboard.h"
@@ -79,8 +81,17 @@ struct KioskOptions {
   int64_t opens_before_start_ms = 60 * 60 * 1000;
   std::optional<i18n::Language> language; // overrides the saved setting (--lang)
   // Enrols the device with a server (URL, one-time code); empty: enrolment is not offered.
-  // Runs on the UI thread and may take as long as the network does.
-  std::function<Status(const std::string& server_url, const std::string& code)> enrol;
+  // Runs on a worker thread of its own, for as long as the network takes: it must not touch
+  // the view-model or its store (open a connection of its own) and should give up soon after
+  // `cancel` becomes true (the kiosk is closing).
+  std::function<Status(const std::string& server_url, const std::string& code, const std::atomic<bool>& cancel)> enrol;
+  // Called on the UI thread, from Update, after a successful enrolment (the app starts the
+  // background sync).
+  std::function<void()> on_enrolled;
+  // Thread-safe: called from a worker thread when background work has finished, so the UI
+  // thread runs Update soon (the app wakes its window's loop). Empty: the result is taken at
+  // the next Update, whenever that comes.
+  std::function<void()> wake_ui;
   // The background sync's status (called on every Update; cheap); empty or nullopt: no sync
   // runs and the indicator follows server.json.
   std::function<std::optional<sync::SyncStatus>()> sync_status;
@@ -89,7 +100,9 @@ struct KioskOptions {
 };
 
 // Thread safety: one thread (the UI thread). Reads and writes go through store::Store; the
-// view-model never runs SQL. Time comes only from the injected clock.
+// view-model never runs SQL. Time comes only from the injected clock. The one exception is
+// enrolment, which runs options.enrol on a worker thread (BackgroundCall) and takes its result
+// in Update; the destructor waits for it (after asking it to cancel).
 // Invariants: after ResetForNextPerson() nothing of the previous person remains (fields,
 // results, confirmation, notices, keyboard state, chosen session) and generation() changed,
 // so screens put their scroll positions back (the kiosk has no ImGui text widgets: all text
@@ -180,8 +193,12 @@ class KioskViewModel {
   void SetDraftUiScale(float scale);
   void SaveSettings();
   void ChangePin();
-  void EnrolDevice();  // with the server URL field and the enrolment code field
+  // Starts enrolment with the server URL field and the enrolment code field on a worker
+  // thread and shows "Enrolling…"; the result shows once Update has taken it. Ignored while an
+  // enrolment runs (a second tap).
+  void EnrolDevice();
   bool can_enrol() const { return static_cast<bool>(options_.enrol); }
+  bool enrolling() const { return enrolment_.running(); }
   void CloseSettings();
   void ExitKiosk();  // from settings: leave the kiosk
 
@@ -205,6 +222,7 @@ class KioskViewModel {
   bool IsIdleRelevant() const;
   void Go(Screen screen);
   void ValidateWalkInField(FieldId id);
+  void FinishEnrolment(const Status& status);
 
   store::Store& store_;
   Clock& clock_;
@@ -242,6 +260,10 @@ class KioskViewModel {
   bool exit_requested_ = false;
   int64_t last_refresh_ms_ = 0;
   bool scroll_to_focus_ = false;
+  std::string enrolling_url_;
+  // Last, so it is destroyed first: a running enrolment is cancelled and joined before the
+  // rest of the view-model goes.
+  BackgroundCall enrolment_;
 };
 
 // "Anna M." from first and last name (the last name's first letter only).

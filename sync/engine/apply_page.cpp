@@ -22,8 +22,10 @@ Result<PageOutcome> ApplyPage(store::Store& store, const PullPage& page, const P
   MK_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(db));
   {
     store::ChangeCapture::Suppress quiet(capture);
+    // Every change was validated above; the session remembers lookups from change to change.
+    MergeSession merge(db);
     for (const Change& change : page.changes) {
-      auto applied = ApplyChange(db, change);
+      auto applied = merge.Apply(change);
       if (!applied.ok()) {
         return applied.status().WithContext(change.table + " " + change.key + " could not be applied");
       }

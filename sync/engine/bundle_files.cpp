@@ -130,7 +130,9 @@ Result<ImportedBundle> ImportServerBundle(store::Store& store, const SyncConfig&
     return Status(ErrorCode::kPermissionDenied, path + " holds data of centre " + header.centre_id +
                                                     ", but this device serves centre " + centre.id);
   }
-  auto page = DecodePullPage(parsed->payload);
+  auto payload = OpenBundlePayload(parsed->payload, BundleKeyHex(config.token));
+  if (!payload.ok()) return payload.status().WithContext(path);
+  auto page = DecodePullPage(*payload);
   if (!page.ok()) return page.status().WithContext(path + ": the changes cannot be read; nothing was applied");
   PageApplyOptions options;
   options.acknowledge_outbox_to = header.acked_seq;

@@ -2,6 +2,7 @@
 #include "sync_engine.h"
 
 #include <algorithm>
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "apply_page.h"
@@ -259,6 +260,21 @@ Status SyncEngine::Push(Run& run) {
   }
 }
 
+namespace {
+
+// One pull request: where it asked from, its answer, when it was sent and answered (for the
+// clock skew), and the page decoded when the answer is a 200.
+struct PullFetch {
+  int64_t after = 0;
+  int limit = 0;
+  Result<HttpResponse> response = Status(ErrorCode::kInternal, "no pull request was made");
+  int64_t sent_ms = 0;
+  int64_t answered_ms = 0;
+  std::optional<Result<PullPage>> page;
+};
+
+}  // namespace
+
 Status SyncEngine::Pull(Run& run) {
   store::Database& db = store_.db();
   run.state.phase = SyncProgress::Phase::kPull;
@@ -267,13 +283,42 @@ Status SyncEngine::Pull(Run& run) {
   const int max_limit = std::clamp(options_.pull_page_limit, 1, 5000);
   MK_ASSIGN_OR_RETURN(int64_t remembered, ReadMetaInt(db, kMetaPullLimit, max_limit));
   int limit = static_cast<int>(std::clamp<int64_t>(remembered, 1, max_limit));
+  // Touches only the HTTP client and the clock, never the store: it may run on another thread.
+  auto fetch = [this, &run](int64_t after, int page_limit) {
+    PullFetch f;
+    f.after = after;
+    f.limit = page_limit;
+    HttpRequest request;
+    request.path = "/v1/sync/pull?after=" + std::to_string(after) + "&limit=" + std::to_string(page_limit);
+    f.sent_ms = store_.clock().NowMs();
+    f.response = run.http.Send(request);
+    f.answered_ms = store_.clock().NowMs();
+    if (f.response.ok() && f.response->status == 200) f.page = DecodePullPage(f.response->body);
+    return f;
+  };
+  // One request ahead: while a page is applied here, the next one is asked for on another thread
+  // (the server reads and encodes it, and it is decoded, meanwhile). Pages are still applied one
+  // at a time, in order, each with its cursor in one transaction; an answer fetched ahead for
+  // another position or size than the one due is not used (the request is made again).
+  // Declared after everything `fetch` uses, so an early return waits for the request in flight.
+  std::future<PullFetch> ahead;
   for (;;) {
     if (run.Cancelled()) return Stopped();
-    HttpRequest request;
-    request.path = "/v1/sync/pull?after=" + std::to_string(cursor) + "&limit=" + std::to_string(limit);
-    const int64_t sent_ms = store_.clock().NowMs();
-    auto response = run.http.Send(request);
-    const int64_t answered_ms = store_.clock().NowMs();
+    PullFetch f;
+    if (ahead.valid()) {
+      f = ahead.get();
+      if (f.after != cursor || f.limit != limit) {
+        if (f.response.ok()) {
+          run.answered = true;
+          ++run.report.pull_requests;
+          run.report.bytes_received += static_cast<int64_t>(f.response->body.size());
+        }
+        f = fetch(cursor, limit);
+      }
+    } else {
+      f = fetch(cursor, limit);
+    }
+    auto& response = f.response;
     if (!response.ok()) {
       Remember(db, kMetaPullLimit, Shrunk(limit));
       return TransportFailure(response.status(), config_.server_url, host_, options_.stall_timeout_s);
@@ -288,7 +333,7 @@ Status SyncEngine::Pull(Run& run) {
                                                    std::to_string(cursor) + " (HTTP " + std::to_string(response->status) + ")",
                                                e));
     }
-    auto page = DecodePullPage(response->body);
+    Result<PullPage>& page = *f.page;
     if (!page.ok()) {
       return page.status().WithContext("the server's changes after position " + std::to_string(cursor) +
                                        " could not be read; nothing of them was applied");
@@ -301,8 +346,10 @@ Status SyncEngine::Pull(Run& run) {
       return Corrupt("the server says more changes wait after position " + std::to_string(cursor) +
                      " but sent none; the sync stops instead of asking forever");
     }
+    const int next_limit = page->more && limit < max_limit ? static_cast<int>(Grown(limit, max_limit)) : limit;
+    if (page->more && !run.Cancelled()) ahead = std::async(std::launch::async, fetch, page->cursor, next_limit);
     PageApplyOptions apply;
-    apply.clock_skew_ms = MeasureSkew(page->server_time_ms, sent_ms, answered_ms);
+    apply.clock_skew_ms = MeasureSkew(page->server_time_ms, f.sent_ms, f.answered_ms);
     MK_ASSIGN_OR_RETURN(const PageOutcome outcome, ApplyPage(store_, *page, apply));
     const auto count = static_cast<int64_t>(page->changes.size());
     run.report.changes_received += count;
@@ -310,8 +357,8 @@ Status SyncEngine::Pull(Run& run) {
     run.state.changes_received += count;
     cursor = outcome.cursor;
     run.Report();
-    if (page->more && limit < max_limit) {
-      limit = static_cast<int>(Grown(limit, max_limit));
+    if (next_limit != limit) {
+      limit = next_limit;
       Remember(db, kMetaPullLimit, limit);
     }
     if (!page->more) return Status::Ok();

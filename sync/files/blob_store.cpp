@@ -72,6 +72,12 @@ class Fd {
   ~Fd() { Close(); }
   int get() const { return fd_; }
   bool valid() const { return fd_ >= 0; }
+  // Hands the descriptor over to the caller, who closes it.
+  int release() {
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
   void Close() {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
@@ -177,6 +183,48 @@ Result<int64_t> FileSize(int fd, const std::string& path) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) return ErrnoStatus(errno, "cannot inspect", path);
   return static_cast<int64_t>(st.st_size);
+}
+
+// An exclusive flock on an open file, released on destruction (the file stays open).
+class FileLock {
+ public:
+  static Result<FileLock> Take(int fd, const std::string& path) {
+    while (::flock(fd, LOCK_EX) != 0) {
+      if (errno != EINTR) return ErrnoStatus(errno, "cannot lock", path);
+    }
+    return FileLock(fd);
+  }
+  FileLock(FileLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  FileLock& operator=(FileLock&&) = delete;
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  ~FileLock() {
+    if (fd_ >= 0) ::flock(fd_, LOCK_UN);
+  }
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+// Whether the open `fd` is still the file under `path` (not renamed away, deleted or replaced).
+Result<bool> StillNamed(int fd, const std::string& path, int64_t* size) {
+  struct stat by_fd {};
+  struct stat by_name {};
+  if (::fstat(fd, &by_fd) != 0) return ErrnoStatus(errno, "cannot inspect", path);
+  if (size) *size = static_cast<int64_t>(by_fd.st_size);
+  if (::stat(path.c_str(), &by_name) != 0) {
+    if (errno == ENOENT) return false;
+    return ErrnoStatus(errno, "cannot inspect", path);
+  }
+  return by_name.st_ino == by_fd.st_ino && by_name.st_dev == by_fd.st_dev;
+}
+
+Result<bool> Exists(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) return true;
+  if (errno == ENOENT) return false;
+  return ErrnoStatus(errno, "cannot inspect", path);
 }
 
 }  // namespace
@@ -337,6 +385,126 @@ Status BlobStore::AppendChunk(const std::string& sha256, int64_t offset, std::st
   if (offset == 0) MK_RETURN_IF_ERROR(FsyncDir(dir_ + "/partial"));
   if (partial_size) *partial_size = offset + static_cast<int64_t>(bytes.size());
   return Status::Ok();
+}
+
+BlobStore::PartialWriter::PartialWriter(std::string sha256, std::string path, std::string partial_dir,
+                                        std::string blob_path, int fd, int64_t size)
+    : sha256_(std::move(sha256)),
+      path_(std::move(path)),
+      partial_dir_(std::move(partial_dir)),
+      blob_path_(std::move(blob_path)),
+      fd_(fd),
+      size_(size),
+      flushed_(size) {}
+
+BlobStore::PartialWriter::PartialWriter(PartialWriter&& other) noexcept
+    : sha256_(std::move(other.sha256_)),
+      path_(std::move(other.path_)),
+      partial_dir_(std::move(other.partial_dir_)),
+      blob_path_(std::move(other.blob_path_)),
+      fd_(other.fd_),
+      size_(other.size_),
+      flushed_(other.flushed_),
+      dir_synced_(other.dir_synced_) {
+  other.fd_ = -1;
+}
+
+BlobStore::PartialWriter& BlobStore::PartialWriter::operator=(PartialWriter&& other) noexcept {
+  if (this != &other) {
+    Close();
+    sha256_ = std::move(other.sha256_);
+    path_ = std::move(other.path_);
+    partial_dir_ = std::move(other.partial_dir_);
+    blob_path_ = std::move(other.blob_path_);
+    fd_ = other.fd_;
+    size_ = other.size_;
+    flushed_ = other.flushed_;
+    dir_synced_ = other.dir_synced_;
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+BlobStore::PartialWriter::~PartialWriter() { Close(); }
+
+void BlobStore::PartialWriter::Close() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+Status BlobStore::PartialWriter::Append(std::string_view bytes) {
+  if (fd_ < 0) return Internal("the writer of the partial file " + sha256_ + " was moved from");
+  if (bytes.empty()) return Status::Ok();
+  MK_ASSIGN_OR_RETURN(FileLock lock, FileLock::Take(fd_, path_));
+  // Complete() of another writer, or the same content added whole, finished the blob.
+  MK_ASSIGN_OR_RETURN(bool complete, Exists(blob_path_));
+  if (complete) return Status(ErrorCode::kAlreadyExists, "the file " + sha256_ + " is complete already");
+  int64_t held = 0;
+  MK_ASSIGN_OR_RETURN(bool ours, StillNamed(fd_, path_, &held));
+  if (!ours) {
+    return FailedPrecondition("the partial file " + sha256_ +
+                              " was replaced or deleted by another writer; continue from what it holds now");
+  }
+  if (held != size_) {
+    return FailedPrecondition("offset mismatch: the partial file " + sha256_ + " holds " + std::to_string(held) +
+                              " bytes, not " + std::to_string(size_));
+  }
+  Status written = WriteAt(fd_, bytes, size_, path_);
+  if (!written.ok()) {
+    // A part may have reached the file: cut back to where this append started.
+    (void)!::ftruncate(fd_, static_cast<off_t>(size_));
+    return written;
+  }
+  size_ += static_cast<int64_t>(bytes.size());
+  return Status::Ok();
+}
+
+Status BlobStore::PartialWriter::Flush() {
+  if (fd_ < 0) return Internal("the writer of the partial file " + sha256_ + " was moved from");
+  if (size_ == flushed_ && dir_synced_) return Status::Ok();
+  if (::fsync(fd_) != 0) {
+    const int err = errno;
+    // What reached the disk is unknown: cut back to the last flushed size, unless the file is
+    // no longer ours or another writer has appended after this one's bytes.
+    auto lock = FileLock::Take(fd_, path_);
+    int64_t held = 0;
+    auto ours = StillNamed(fd_, path_, &held);
+    if (lock.ok() && ours.ok() && *ours && held == size_) (void)!::ftruncate(fd_, static_cast<off_t>(flushed_));
+    size_ = flushed_;
+    return ErrnoStatus(err, "cannot flush", path_);
+  }
+  flushed_ = size_;
+  if (!dir_synced_) {
+    MK_RETURN_IF_ERROR(FsyncDir(partial_dir_));
+    dir_synced_ = true;
+  }
+  return Status::Ok();
+}
+
+Result<BlobStore::PartialWriter> BlobStore::OpenPartial(const std::string& sha256, int64_t offset,
+                                                        int64_t* partial_size) {
+  MK_RETURN_IF_ERROR(CheckSha(sha256));
+  if (offset < 0) return InvalidArgument("a partial file offset cannot be negative");
+  MK_ASSIGN_OR_RETURN(bool have, Has(sha256));
+  if (have) return Status(ErrorCode::kAlreadyExists, "the file " + sha256 + " is complete already");
+  const std::string path = PartialPath(sha256);
+  MK_ASSIGN_OR_RETURN(Fd fd, LockPartial(path, /*create=*/true));
+  MK_ASSIGN_OR_RETURN(have, Has(sha256));
+  MK_ASSIGN_OR_RETURN(int64_t size, FileSize(fd.get(), path));
+  if (have) {
+    if (size == 0) ::unlink(path.c_str());  // the empty file our open just created
+    return Status(ErrorCode::kAlreadyExists, "the file " + sha256 + " is complete already");
+  }
+  if (partial_size) *partial_size = size;
+  if (size != offset) {
+    return FailedPrecondition("offset mismatch: the partial file " + sha256 + " holds " + std::to_string(size) +
+                              " bytes, not " + std::to_string(offset));
+  }
+  ::flock(fd.get(), LOCK_UN);
+  PartialWriter writer(sha256, path, dir_ + "/partial", BlobPath(sha256), fd.release(), size);
+  // A file started here may be new: its directory entry goes to disk with the first Flush.
+  writer.dir_synced_ = offset != 0;
+  return writer;
 }
 
 Status BlobStore::Complete(const std::string& sha256, int64_t expected_size) {

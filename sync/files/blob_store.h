@@ -32,12 +32,14 @@ struct BlobInfo {
 // - Has() and Read() look only under sha256/: a partial file is never reported as available.
 // - Every name is checked with IsValidSha256 before a path is built from it.
 // - Memory is bounded: files are streamed in 64 KiB pieces, never read whole.
-// Durability: AppendChunk returns after fsync; AddFile and Complete fsync the file and the
-// directories of the rename, so a blob that was reported complete survives a power loss.
+// Durability: AppendChunk returns after fsync, a PartialWriter's Flush likewise for what was
+// appended before it; AddFile and Complete fsync the file and the directories of the rename, so
+// a blob that was reported complete survives a power loss.
 //
 // Thread safety: any number of threads and processes may use the same directory at once.
-// Appends and completion of one blob are serialised by an exclusive lock (flock) on its partial
-// file; complete blobs never change.
+// Appends (AppendChunk, each PartialWriter::Append) and completion of one blob are serialised
+// by an exclusive lock (flock) on its partial file; complete blobs never change. A
+// PartialWriter itself is used by one thread at a time.
 class BlobStore {
  public:
   // Uses `dir` (creating it and its subdirectories, mode 0700).
@@ -64,6 +66,60 @@ class BlobStore {
   // complete already. Returns after the bytes are on disk (fsync).
   Status AppendChunk(const std::string& sha256, int64_t offset, std::string_view bytes,
                      int64_t* partial_size = nullptr);
+
+  // Appends to the partial file of one blob piece by piece, for bytes that arrive in small
+  // pieces over a while (the body of one download response), with one fsync per Flush instead
+  // of one per piece. Made by OpenPartial; move-only; closing it does not flush.
+  //
+  // Each Append takes the partial file's lock for its own write only, so another writer of the
+  // same blob (another process downloading it too) is never held up for a whole response; it
+  // checks that the partial file is still the one under the blob's name and still ends where
+  // this writer's last append ended. Bytes appended but not yet flushed are in the file (other
+  // readers and Complete see them) but may be lost in a power cut; Complete's verification
+  // catches whatever that leaves behind.
+  class PartialWriter {
+   public:
+    PartialWriter(PartialWriter&& other) noexcept;
+    PartialWriter& operator=(PartialWriter&& other) noexcept;
+    PartialWriter(const PartialWriter&) = delete;
+    PartialWriter& operator=(const PartialWriter&) = delete;
+    ~PartialWriter();
+
+    // Bytes the partial file holds after this writer's appends.
+    int64_t size() const { return size_; }
+
+    // Appends `bytes` at size(). Nothing is written and size() stays when: the blob became
+    // complete meanwhile (kAlreadyExists); another writer appended to, replaced or deleted the
+    // partial file since (kFailedPrecondition, "offset mismatch" or "replaced": continue from
+    // PartialSize()); the disk refused (kIo; the partial file is cut back to size()).
+    Status Append(std::string_view bytes);
+
+    // Puts everything appended so far on disk (fsync; the directory too when this writer
+    // created the file). On failure the partial file is cut back to what the last successful
+    // Flush left (size() with it) and the error is kIo.
+    Status Flush();
+
+   private:
+    friend class BlobStore;
+    PartialWriter(std::string sha256, std::string path, std::string partial_dir, std::string blob_path, int fd,
+                  int64_t size);
+    void Close();
+
+    std::string sha256_;
+    std::string path_;
+    std::string partial_dir_;
+    std::string blob_path_;
+    int fd_ = -1;
+    int64_t size_ = 0;
+    int64_t flushed_ = 0;  // what the last Flush left on disk
+    bool dir_synced_ = true;  // false while the file this writer created is not in a flushed directory
+  };
+
+  // A PartialWriter for `sha256` whose partial file must hold exactly `offset` bytes (created,
+  // empty, when `offset` is 0 and there is none). Errors as AppendChunk: kAlreadyExists when
+  // the blob is complete; kFailedPrecondition "offset mismatch" when the partial file holds
+  // another number of bytes, which *partial_size (when given) then says.
+  Result<PartialWriter> OpenPartial(const std::string& sha256, int64_t offset, int64_t* partial_size = nullptr);
 
   // Verifies that the partial file has `expected_size` bytes and the SHA-256 of its name, and
   // only then moves it into place. A partial with the right hash but too few bytes is kept

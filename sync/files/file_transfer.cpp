@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <string_view>
 
 namespace mk::sync {
 namespace {
@@ -250,19 +251,82 @@ Result<TransferReport> Download(HttpClient& client, BlobStore& blobs, const std:
   ChunkSizer chunk(options);
   RetryBudget budget(options.max_attempts_without_progress);
   const std::string what = "downloading the file " + sha256;
+  const std::string content_path = FilePath(sha256) + "/content";
   while (offset < size) {
     if (Cancelled(cancel)) {
       report.cancelled = true;
       return report;
     }
     const int64_t length = std::min(chunk.size(), size - offset);
-    HttpRequest get = Request("GET", FilePath(sha256) + "/content");
-    get.headers.emplace_back("Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1));
+    const std::string span = std::to_string(offset) + "-" + std::to_string(offset + length - 1);
+    const std::string range = "bytes " + span;  // for messages
+    // The range's bytes go to the partial file as they arrive, so a response cut short keeps
+    // what arrived and the next request starts at the exact byte after it.
+    std::optional<BlobStore::PartialWriter> writer;
+    int64_t arrived = 0;   // body bytes received, kept or not
+    Status refused;        // why the body was not taken (the sink returned false)
+    HttpRequest get = Request("GET", content_path);
+    get.headers.emplace_back("Range", "bytes=" + span);
+    get.on_body = [&](long status, std::string_view piece) {
+      arrived += static_cast<int64_t>(piece.size());
+      if (status != 206) {
+        refused = InvalidArgument("the server answered HTTP " + std::to_string(status) + " to the request for " +
+                                  range + " of the file " + sha256 +
+                                  " instead of 206 with those bytes; a proxy in between may not pass Range requests");
+        return false;
+      }
+      const int64_t kept = writer ? writer->size() - offset : 0;
+      if (kept + static_cast<int64_t>(piece.size()) > length) {
+        refused = Corrupt("the server sent more than the " + std::to_string(length) + " bytes asked for (" + range +
+                          ") of the file " + sha256);
+        return false;
+      }
+      if (!writer) {
+        auto opened = blobs.OpenPartial(sha256, offset);
+        if (!opened.ok()) {
+          refused = opened.status();
+          return false;
+        }
+        writer.emplace(std::move(*opened));
+      }
+      refused = writer->Append(piece);
+      return refused.ok();
+    };
     ++report.requests;
     auto r = client.Send(get);
+    report.payload_bytes += arrived;
+    // What arrived goes to disk at the end of each response, complete or cut.
+    const int64_t held_before = offset;
+    if (writer) {
+      Status flushed = writer->Flush();
+      offset = writer->size();
+      writer.reset();
+      if (!flushed.ok()) return flushed.WithContext(what);
+    }
+    if (!refused.ok()) {
+      if (refused.code() == ErrorCode::kAlreadyExists) break;  // another process finished it
+      if (refused.code() == ErrorCode::kFailedPrecondition) {
+        // Another process is downloading it too: continue from what the file holds. Bounded
+        // like a failure when that is no further along.
+        MK_ASSIGN_OR_RETURN(offset, blobs.PartialSize(sha256));
+        if (offset <= held_before) {
+          if (auto give_up = budget.Failed(refused, what)) return *give_up;
+        }
+        continue;
+      }
+      return refused.WithContext(what);
+    }
+    const bool moved = offset > held_before;
+    if (moved) notify(offset);
     if (!r.ok()) {
-      // A response cut short is lost whole: try a smaller range.
+      // Cut in transit (or never reached the server). The part that arrived is kept: a request
+      // that moved the transfer forward is no failure of the link's capacity, one that did not
+      // gets a smaller range next time.
       ++report.failed_requests;
+      if (moved) {
+        budget.Progressed();
+        continue;
+      }
       chunk.FailedWithoutProgress();
       if (auto give_up = budget.Failed(r.status(), what)) return *give_up;
       continue;
@@ -277,24 +341,12 @@ Result<TransferReport> Download(HttpClient& client, BlobStore& blobs, const std:
                      " bytes)");
     }
     if (r->status != 206) return StatusFromResponse(*r).WithContext(what);
-    report.payload_bytes += static_cast<int64_t>(r->body.size());
-    if (static_cast<int64_t>(r->body.size()) != length) {
-      return Corrupt("the server sent " + std::to_string(r->body.size()) + " bytes of the file " + sha256 +
-                     " where " + std::to_string(length) + " were asked for");
+    if (offset - held_before != length) {
+      return Corrupt("the server sent " + std::to_string(offset - held_before) + " bytes of the file " + sha256 +
+                     " where " + std::to_string(length) + " were asked for (" + range + ")");
     }
-    int64_t now_held = 0;
-    Status appended = blobs.AppendChunk(sha256, offset, r->body, &now_held);
-    if (appended.code() == ErrorCode::kAlreadyExists) break;  // another process finished it
-    if (appended.code() == ErrorCode::kFailedPrecondition) {
-      // Another process is downloading it too: continue from what the file holds.
-      offset = now_held;
-      continue;
-    }
-    MK_RETURN_IF_ERROR(appended);
-    offset = now_held;
     chunk.Succeeded();
     budget.Progressed();
-    notify(offset);
   }
   Status done = blobs.Complete(sha256, size);
   if (!done.ok()) return done.WithContext(what);

@@ -23,18 +23,22 @@ namespace mk::sync {
 //
 // Resume. An upload starts at the server's "received"; after a failed request it asks again,
 // because the server keeps the part of a chunk that arrived before the link dropped. A download
-// starts at the size of the local partial file. Bytes the other side holds are not sent again,
-// with two exceptions: a download loses the part of a range whose response was cut (HttpClient
-// returns whole bodies only), and when a drop comes before the server's early "100 Continue"
-// reached the device, libcurl re-sends the chunk by itself and the server skips what it holds.
+// starts at the size of the local partial file and streams each range into it as the bytes
+// arrive (HttpRequest::on_body, BlobStore::PartialWriter, flushed at the end of every response,
+// complete or cut), so after a drop the next range starts at the exact byte after the last one
+// received. Bytes the other side holds are not sent again, with one exception: when a drop
+// comes before the server's early "100 Continue" reached the device, libcurl re-sends the chunk
+// by itself and the server skips what it holds.
 //
 // Chunk size. Requests start at `initial_chunk_bytes` (64 KiB: 8 s at 64 kbit/s, well inside
 // the timeouts) and adapt to the link: a request that fails without moving the transfer forward
 // halves the size (down to `min_chunk_bytes`) and caps it below the size that failed; successes
-// grow it again, quickly up to the cap and slowly beyond (`max_chunk_bytes` at most). With a
-// server that keeps partial chunks an upload never shrinks, since every failure still moves it
-// forward. A download, or an upload through a proxy that buffers whole request bodies, settles
-// just below the distance between drops instead of failing forever.
+// grow it again, quickly up to the cap and slowly beyond (`max_chunk_bytes` at most). A failed
+// request that still moved the transfer forward leaves the size as it is. Since the server keeps
+// the partial chunks of an upload and the device the partial ranges of a download, neither
+// shrinks on a link that drops but carries data. Only when nothing gets through (an upload
+// through a proxy that buffers whole request bodies, a link that cuts every answer before its
+// body) does the size settle just below the distance between drops instead of failing forever.
 struct TransferOptions {
   int64_t initial_chunk_bytes = 64 * 1024;
   int64_t min_chunk_bytes = 4 * 1024;
@@ -79,10 +83,14 @@ Result<TransferReport> Upload(HttpClient& client, BlobStore& blobs, const std::s
                               const TransferOptions& options = {});
 
 // Downloads `sha256` of `size` bytes into `blobs`, from where the local partial file ends,
-// and verifies it (BlobStore::Complete). Errors: kNotFound when the server has no material of
-// this centre for it; kFailedPrecondition when the server does not have the whole file yet;
-// kCorrupt when the received file's size or SHA-256 is wrong (the partial file was discarded;
-// the next attempt starts from 0); kUnavailable as for Upload.
+// and verifies it (BlobStore::Complete). Every byte received is kept in the partial file, also
+// from a response cut short; memory stays at one network piece (libcurl's, up to 16 KiB).
+// Errors: kNotFound when the server has no material of this centre for it;
+// kFailedPrecondition when the server does not have the whole file yet; kCorrupt when the
+// server sends another number of bytes than a range asks for, or the received file's size or
+// SHA-256 is wrong (then the partial file was discarded; the next attempt starts from 0);
+// kInvalidArgument when a range is answered with anything but 206 and its bytes (a proxy that
+// drops Range headers); kIo when the partial file cannot be written; kUnavailable as for Upload.
 Result<TransferReport> Download(HttpClient& client, BlobStore& blobs, const std::string& sha256, int64_t size,
                                 const ProgressFn& progress = {}, const std::atomic<bool>* cancel = nullptr,
                                 const TransferOptions& options = {});

@@ -55,6 +55,30 @@ void Mac(std::string_view signed_part, const unsigned char* key, unsigned char* 
   crypto_auth_hmacsha256_final(&state, out);
 }
 
+// The secretbox key of a bundle key: SHA-256 over a label and the key bytes, so the MAC key and
+// the encryption key are never the same bytes.
+void SealKey(const unsigned char* key, unsigned char (&out)[crypto_secretbox_KEYBYTES]) {
+  static_assert(crypto_secretbox_KEYBYTES == crypto_hash_sha256_BYTES, "a SHA-256 digest is a secretbox key");
+  static constexpr std::string_view kLabel = "mintkiosk bundle payload v1";
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(kLabel.data()), kLabel.size());
+  crypto_hash_sha256_update(&state, key, crypto_auth_hmacsha256_KEYBYTES);
+  crypto_hash_sha256_final(&state, out);
+}
+
+std::string Seal(std::string_view plain, const unsigned char* key) {
+  unsigned char box_key[crypto_secretbox_KEYBYTES];
+  SealKey(key, box_key);
+  std::string out(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plain.size(), '\0');
+  auto* bytes = reinterpret_cast<unsigned char*>(out.data());
+  randombytes_buf(bytes, crypto_secretbox_NONCEBYTES);
+  crypto_secretbox_easy(bytes + crypto_secretbox_NONCEBYTES, reinterpret_cast<const unsigned char*>(plain.data()),
+                        plain.size(), bytes, box_key);
+  sodium_memzero(box_key, sizeof box_key);
+  return out;
+}
+
 // Reads one member of the header; the message names the member and what it must be.
 Status HeaderString(const nlohmann::json& doc, const char* name, std::string* out) {
   auto it = doc.find(name);
@@ -96,7 +120,7 @@ std::string EncodeBundle(const BundleHeader& header, std::string_view payload, s
   // dump() escapes nothing into a newline, so the header stays one line.
   out += doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   out += '\n';
-  out.append(payload.data(), payload.size());
+  out += Seal(payload, key);
   unsigned char mac[kMacBytes];
   Mac(out, key, mac);
   out.append(reinterpret_cast<const char*>(mac), sizeof mac);
@@ -177,6 +201,29 @@ Status VerifyBundle(std::string_view bytes, std::string_view key_hex) {
         "was not made by this device");
   }
   return Status::Ok();
+}
+
+Result<std::string> OpenBundlePayload(std::string_view sealed, std::string_view key_hex) {
+  EnsureSodium();
+  unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
+  if (!KeyBytes(key_hex, key)) return InvalidArgument("a bundle key is 64 hexadecimal digits");
+  if (sealed.size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
+    return InvalidArgument("the bundle's payload is too short to be sealed data (the file is damaged)");
+  }
+  unsigned char box_key[crypto_secretbox_KEYBYTES];
+  SealKey(key, box_key);
+  sodium_memzero(key, sizeof key);
+  const auto* bytes = reinterpret_cast<const unsigned char*>(sealed.data());
+  std::string plain(sealed.size() - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
+  const int rc = crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()),
+                                            bytes + crypto_secretbox_NONCEBYTES,
+                                            sealed.size() - crypto_secretbox_NONCEBYTES, bytes, box_key);
+  sodium_memzero(box_key, sizeof box_key);
+  if (rc != 0) {
+    return PermissionDenied("the bundle's payload cannot be opened with this device's key (made for another "
+                            "device, or damaged)");
+  }
+  return plain;
 }
 
 }  // namespace mk::sync

@@ -28,17 +28,23 @@ struct BundleHeader {
 // The key of a device's bundles: SHA-256 of its token (what the server stores as token_hash),
 // as 64 lower-case hex digits. Both sides hold it; a copied bundle cannot be re-signed for
 // another device.
-// File layout: "MINTKIOSK-BUNDLE 1\n", one line of header JSON, the payload (EncodePushBatch or
-// EncodePullPage bytes), then 32 bytes of HMAC-SHA-256 over everything before it.
+// File layout: "MINTKIOSK-BUNDLE 1\n", one line of header JSON, the sealed payload, then 32
+// bytes of HMAC-SHA-256 over everything before it. The payload (EncodePushBatch or
+// EncodePullPage bytes) holds personal data and travels on USB sticks: it is sealed with
+// XSalsa20-Poly1305 (libsodium secretbox, a random 24-byte nonce first) under a key derived
+// from the bundle key, so a lost stick shows who made the bundle for which centre, nothing more.
 std::string EncodeBundle(const BundleHeader& header, std::string_view payload, std::string_view key_hex);
 
 struct DecodedBundle {
   BundleHeader header;
-  std::string payload;
+  std::string payload;  // still sealed: see OpenBundlePayload
 };
 // Parses the layout, without checking the signature (the reader looks up the key by device).
 Result<DecodedBundle> ParseBundle(std::string_view bytes);
 // Checks the HMAC of `bytes` with `key_hex`; kPermissionDenied with a clear message if wrong.
 Status VerifyBundle(std::string_view bytes, std::string_view key_hex);
+
+// The plain payload of a verified bundle (DecodedBundle::payload) with the same key.
+Result<std::string> OpenBundlePayload(std::string_view sealed, std::string_view key_hex);
 
 }  // namespace mk::sync

@@ -6,6 +6,7 @@
 #include <climits>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "sync/common/utf8.h"
@@ -35,14 +36,58 @@ std::vector<std::string> SplitKey(std::string_view key) {
   return parts;
 }
 
-std::string KeyWhere(const SyncTable& t) {
-  std::string where;
-  int i = 1;
-  for (std::string_view k : t.key_columns) {
-    if (!where.empty()) where += " AND ";
-    where += std::string(k) + " = ?" + std::to_string(i++);
-  }
-  return where;
+// The SQL the merge runs on one table, built once per process.
+struct TableSql {
+  std::string key_where;   // "session_id = ?1 AND person_id = ?2"
+  std::string read_row;    // the row as a JSON object of its replicated columns
+  std::string delete_row;
+  // The column that decides the centre of a row ("" for none): centre_id, or the parent's id.
+  std::string_view centre_column;
+  // Rows of this table have their centre looked up (and remembered by a MergeSession): a delete
+  // or a new centre column makes what was remembered stale.
+  bool centre_looked_up = false;
+};
+
+const TableSql& SqlOf(const SyncTable& t) {
+  static const std::vector<TableSql> kSql = [] {
+    const std::vector<SyncTable>& tables = store::SyncTables();
+    std::vector<TableSql> out(tables.size());
+    for (size_t n = 0; n < tables.size(); ++n) {
+      const SyncTable& table = tables[n];
+      TableSql& sql = out[n];
+      int i = 1;
+      for (std::string_view k : table.key_columns) {
+        if (!sql.key_where.empty()) sql.key_where += " AND ";
+        sql.key_where += std::string(k) + " = ?" + std::to_string(i++);
+      }
+      std::string cols;
+      for (std::string_view c : table.columns) {
+        if (!cols.empty()) cols += ", ";
+        cols += "'" + std::string(c) + "', " + std::string(c);
+      }
+      const std::string name(table.name);
+      sql.read_row = "SELECT json_object(" + cols + ") FROM " + name + " WHERE " + sql.key_where;
+      sql.delete_row = "DELETE FROM " + name + " WHERE " + sql.key_where;
+      if (table.scope == SyncTable::Scope::kOwnColumn) {
+        sql.centre_column = "centre_id";
+        sql.centre_looked_up = true;
+      } else if (table.scope == SyncTable::Scope::kParent) {
+        sql.centre_column = table.parent.column;
+      }
+    }
+    // Tables whose rows are parents or referenced rows of other tables.
+    for (const SyncTable& table : tables) {
+      std::vector<std::string_view> targets;
+      if (table.scope == SyncTable::Scope::kParent) targets.push_back(table.parent.table);
+      for (const store::Reference& ref : table.references) targets.push_back(ref.table);
+      for (std::string_view target : targets) {
+        const SyncTable* found = store::FindSyncTable(target);
+        if (found) out[static_cast<size_t>(found - tables.data())].centre_looked_up = true;
+      }
+    }
+    return out;
+  }();
+  return kSql[static_cast<size_t>(&t - store::SyncTables().data())];
 }
 
 void BindKey(Statement& st, const std::vector<std::string>& parts) {
@@ -66,13 +111,7 @@ Status BindValue(Statement& st, int index, const json& v) {
 
 // The stored row as a JSON object of its replicated columns; nullopt when there is none.
 Result<std::optional<json>> ReadRow(Database& db, const SyncTable& t, const std::vector<std::string>& key) {
-  std::string cols;
-  for (std::string_view c : t.columns) {
-    if (!cols.empty()) cols += ", ";
-    cols += "'" + std::string(c) + "', " + std::string(c);
-  }
-  MK_ASSIGN_OR_RETURN(Statement* st, db.Cached("SELECT json_object(" + cols + ") FROM " + std::string(t.name) +
-                                               " WHERE " + KeyWhere(t)));
+  MK_ASSIGN_OR_RETURN(Statement* st, db.Cached(SqlOf(t).read_row));
   BindKey(*st, key);
   MK_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return std::optional<json>();
@@ -81,26 +120,30 @@ Result<std::optional<json>> ReadRow(Database& db, const SyncTable& t, const std:
   return std::optional<json>(std::move(doc));
 }
 
-Result<json> ReadClocks(Database& db, const Change& c) {
+// The row's clocks; nullopt when sync_clock has no entry for the row (a stored entry that is
+// not a JSON object counts as an empty one).
+Result<std::optional<json>> ReadClocks(Database& db, const Change& c) {
   MK_ASSIGN_OR_RETURN(Statement* st, db.Cached("SELECT clocks FROM sync_clock WHERE tbl = ?1 AND key = ?2"));
   st->Bind(1, c.table).Bind(2, c.key);
   MK_ASSIGN_OR_RETURN(bool row, st->Step());
-  json clocks = json::object();
+  std::optional<json> clocks;
   if (row) {
     clocks = json::parse(st->ColumnText(0), nullptr, false);
-    if (!clocks.is_object()) clocks = json::object();
+    if (!clocks->is_object()) clocks = json::object();
   }
   MK_RETURN_IF_ERROR(st->Reset());
   return clocks;
 }
 
-Status WriteClocks(Database& db, const Change& c, const json& clocks) {
+Status WriteClocksText(Database& db, const Change& c, const std::string& clocks) {
   MK_ASSIGN_OR_RETURN(Statement* st, db.Cached(
       "INSERT INTO sync_clock(tbl, key, clocks) VALUES (?1, ?2, ?3) "
       "ON CONFLICT(tbl, key) DO UPDATE SET clocks = excluded.clocks"));
-  st->Bind(1, c.table).Bind(2, c.key).Bind(3, clocks.dump());
+  st->Bind(1, c.table).Bind(2, c.key).Bind(3, clocks);
   return st->Run();
 }
+
+Status WriteClocks(Database& db, const Change& c, const json& clocks) { return WriteClocksText(db, c, clocks.dump()); }
 
 int64_t ClockOf(const json& clocks, std::string_view name) {
   auto it = clocks.find(name);
@@ -142,14 +185,16 @@ Status WriteRow(Database& db, const SyncTable& t, const std::vector<std::string>
       binds.push_back(&v);
     }
     if (sets.empty()) return Status::Ok();
-    sql = "UPDATE " + std::string(t.name) + " SET " + sets + " WHERE " + KeyWhere(t);
+    sql = "UPDATE " + std::string(t.name) + " SET " + sets + " WHERE " + SqlOf(t).key_where;
   }
   MK_ASSIGN_OR_RETURN(Statement* st, db.Cached(sql));
   int index = exists ? static_cast<int>(t.key_columns.size()) + 1 : 1;
   if (exists) BindKey(*st, key);
   for (const json* v : binds) MK_RETURN_IF_ERROR(BindValue(*st, index++, *v));
-  return st->Run().WithContext(exists ? "updating " + Describe(c) : "inserting " + Describe(c) +
-                                           " (a new row needs all its required fields)");
+  Status run = st->Run();
+  if (run.ok()) return run;
+  return run.WithContext(exists ? "updating " + Describe(c) : "inserting " + Describe(c) +
+                                      " (a new row needs all its required fields)");
 }
 
 // The values an erasure leaves in a person's personal columns: the same on every device.
@@ -172,6 +217,17 @@ bool BlankPersonal(std::string_view table, const std::string& person_id, json& f
     }
   }
   return changed;
+}
+
+// Whether an erasure of `person_id` would change `c` (an upsert of a people or attendance
+// row): a people change takes over erased_at, any other change only when it sets a personal
+// field to something else than the erased value (an attendance change without a note does not).
+bool ErasureWouldChange(const Change& c, const std::string& person_id) {
+  if (c.table == "people") return true;
+  for (auto& [col, v] : c.fields.items()) {
+    if (store::IsPersonalColumn(c.table, col) && v != ErasedValue(person_id, col)) return true;
+  }
+  return false;
 }
 
 std::string PersonOf(const Change& c) {
@@ -204,23 +260,19 @@ bool Newer(int64_t hlc, const json& value, int64_t stored_hlc, const json* store
   return value.dump() > stored_value->dump();
 }
 
-// `known_row`: the stored row when the caller has read it already (nullptr: read it here).
-Result<ApplyOutcome> ApplyFields(Database& db, const SyncTable& t, const Change& c, json fields,
-                                 const std::optional<json>* known_row = nullptr) {
-  const std::vector<std::string> key = SplitKey(c.key);
-  std::optional<json> row;
-  if (known_row) {
-    row = *known_row;
-  } else {
-    MK_ASSIGN_OR_RETURN(row, ReadRow(db, t, key));
-  }
-  MK_ASSIGN_OR_RETURN(json clocks, ReadClocks(db, c));
+// `row` and `clocks`: the stored row (nullopt when none) and its clocks ({} when none).
+Result<ApplyOutcome> ApplyFields(Database& db, const SyncTable& t, const Change& c, const std::vector<std::string>& key,
+                                 const json& fields, const std::optional<json>& row, const json& clocks) {
   json take = json::object();
   json new_clocks = clocks;
   bool clock_moved = false;
   for (auto& [col, v] : fields.items()) {
     const int64_t stored = ClockOf(clocks, col);
-    const json* stored_value = row && row->contains(col) ? &(*row)[col] : nullptr;
+    const json* stored_value = nullptr;
+    if (row) {
+      auto it = row->find(col);
+      if (it != row->end()) stored_value = &*it;
+    }
     if (row && !Newer(static_cast<int64_t>(c.hlc), v, stored, stored_value)) continue;
     if (!stored_value || *stored_value != v) take[col] = v;
     if (static_cast<int64_t>(c.hlc) != stored) {
@@ -238,10 +290,8 @@ Result<ApplyOutcome> ApplyFields(Database& db, const SyncTable& t, const Change&
   return ApplyOutcome::kApplied;
 }
 
-Result<ApplyOutcome> ApplyRow(Database& db, const SyncTable& t, const Change& c, const json& fields) {
-  const std::vector<std::string> key = SplitKey(c.key);
-  MK_ASSIGN_OR_RETURN(std::optional<json> row, ReadRow(db, t, key));
-  MK_ASSIGN_OR_RETURN(json clocks, ReadClocks(db, c));
+Result<ApplyOutcome> ApplyRow(Database& db, const SyncTable& t, const Change& c, const std::vector<std::string>& key,
+                              const json& fields, std::optional<json>& row, const json& clocks) {
   const int64_t stored_hlc = ClockOf(clocks, "_row");
   const bool stored_deleted = ClockOf(clocks, "_del") != 0;
   const bool incoming_delete = c.op == ChangeOp::kDelete;
@@ -255,9 +305,10 @@ Result<ApplyOutcome> ApplyRow(Database& db, const SyncTable& t, const Change& c,
   if ((stored_hlc != 0 || !row) && !(incoming_rank > stored_rank)) return ApplyOutcome::kNoEffect;
   if (incoming_delete) {
     if (row) {
-      MK_ASSIGN_OR_RETURN(Statement* st, db.Cached("DELETE FROM " + std::string(t.name) + " WHERE " + KeyWhere(t)));
+      MK_ASSIGN_OR_RETURN(Statement* st, db.Cached(SqlOf(t).delete_row));
       BindKey(*st, key);
-      MK_RETURN_IF_ERROR(st->Run().WithContext("deleting " + Describe(c)));
+      Status run = st->Run();
+      if (!run.ok()) return run.WithContext("deleting " + Describe(c));
     }
   } else {
     json values = json::object();
@@ -299,11 +350,10 @@ std::tuple<int64_t, std::string, std::string> FirstRank(const json& row) {
   return {at, text("device_id"), text("method")};
 }
 
-Result<ApplyOutcome> ApplyAttendance(Database& db, const SyncTable& t, const Change& c, const json& fields) {
-  const std::vector<std::string> key = SplitKey(c.key);
-  MK_ASSIGN_OR_RETURN(std::optional<json> row, ReadRow(db, t, key));
-  if (!row) return ApplyFields(db, t, c, fields, &row);
-  MK_ASSIGN_OR_RETURN(json clocks, ReadClocks(db, c));
+Result<ApplyOutcome> ApplyAttendance(Database& db, const SyncTable& t, const Change& c,
+                                     const std::vector<std::string>& key, const json& fields,
+                                     std::optional<json>& row, const json& clocks) {
+  if (!row) return ApplyFields(db, t, c, key, fields, row, clocks);
   const int64_t hlc = static_cast<int64_t>(c.hlc);
   json take = json::object();
   json new_clocks = clocks;
@@ -371,7 +421,8 @@ Status ScrubOutbox(Database& db, const std::string& person_id) {
 }
 
 Result<ApplyOutcome> ApplyErase(Database& db, const Change& c) {
-  MK_ASSIGN_OR_RETURN(json clocks, ReadClocks(db, c));
+  MK_ASSIGN_OR_RETURN(std::optional<json> stored_clocks, ReadClocks(db, c));
+  json clocks = stored_clocks ? std::move(*stored_clocks) : json::object();
   const int64_t stored = ClockOf(clocks, "_erased");
   const int64_t hlc = static_cast<int64_t>(c.hlc);
   // The earliest erasure defines erased_at; every later one changes nothing.
@@ -403,52 +454,340 @@ Result<std::optional<std::string>> StoredColumn(Database& db, std::string_view t
   return out;
 }
 
+// Where the key column `column` of `t` sits in the key, or -1.
+int KeyIndex(const SyncTable& t, std::string_view column) {
+  for (size_t i = 0; i < t.key_columns.size(); ++i) {
+    if (t.key_columns[i] == column) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace
+
+// What a session remembers, and the merge itself.
+class MergeSession::Impl {
+ public:
+  explicit Impl(Database& db) : db_(db) {}
+
+  Result<std::string> CentreOf(const Change& c);
+  Result<ApplyOutcome> Apply(const Change& c);
+  // When the person was erased (the earliest erasure's time), from the row or, before the row
+  // arrived, from the clocks; nullopt when not erased.
+  Result<std::optional<int64_t>> ErasedAt(const std::string& person_id);
+
+ private:
+  Result<std::optional<std::string>> OwnCentre(const SyncTable& t, const std::string& id);
+  Result<std::string> CentreOfRow(std::string_view table, const std::string& id, int depth = 0);
+  Result<ApplyOutcome> InsertNew(const SyncTable& t, const Change& c, const std::vector<std::string>& key,
+                                 const json& fields);
+  const std::string& InsertSql(const SyncTable& t, uint64_t columns);
+  void Forget(const SyncTable& t, const Change& c, const json& fields, bool row_existed);
+
+  static std::string RowKey(std::string_view table, const std::string& id) {
+    std::string k(table);
+    k += '\x1f';
+    k += id;
+    return k;
+  }
+
+  Database& db_;
+  // The centre of stored rows looked up so far ("table\x1fid" -> centre). Only rows found are
+  // remembered, so a row that arrives later is looked up again.
+  std::unordered_map<std::string, std::string> centres_;
+  // ErasedAt per person looked up so far.
+  std::unordered_map<std::string, std::optional<int64_t>> erased_at_;
+  // INSERT statements of InsertNew, per table and set of columns.
+  std::unordered_map<uint64_t, std::string> insert_sql_;
+};
+
+Result<std::optional<int64_t>> MergeSession::Impl::ErasedAt(const std::string& person_id) {
+  if (auto it = erased_at_.find(person_id); it != erased_at_.end()) return it->second;
+  // The row tells when it exists (an erasure sets erased_at, a later insert takes it over);
+  // before the row arrives, only the clocks know.
+  MK_ASSIGN_OR_RETURN(Statement* row, db_.Cached("SELECT erased_at FROM people WHERE id = ?1"));
+  row->Bind(1, person_id);
+  MK_ASSIGN_OR_RETURN(bool found, row->Step());
+  std::optional<int64_t> out;
+  if (found) {
+    out = row->ColumnOptionalInt(0);
+    MK_RETURN_IF_ERROR(row->Reset());
+  } else {
+    MK_RETURN_IF_ERROR(row->Reset());
+    MK_ASSIGN_OR_RETURN(Statement* st, db_.Cached(
+        "SELECT json_extract(clocks, '$._erased') FROM sync_clock WHERE tbl = 'people' AND key = ?1"));
+    st->Bind(1, person_id);
+    MK_ASSIGN_OR_RETURN(bool clocked, st->Step());
+    if (clocked && !st->ColumnIsNull(0)) out = HlcMillis(static_cast<HlcStamp>(st->ColumnInt(0)));
+    MK_RETURN_IF_ERROR(st->Reset());
+  }
+  erased_at_.emplace(person_id, out);
+  return out;
+}
+
+// The centre_id of a stored row of a table with its own centre column; nullopt when the row is
+// not stored. A person's erasure is read along (most changes that name a person need both).
+Result<std::optional<std::string>> MergeSession::Impl::OwnCentre(const SyncTable& t, const std::string& id) {
+  const std::string cache_key = RowKey(t.name, id);
+  if (auto it = centres_.find(cache_key); it != centres_.end()) return std::optional<std::string>(it->second);
+  std::optional<std::string> centre;
+  if (t.name == "people") {
+    MK_ASSIGN_OR_RETURN(Statement* st, db_.Cached("SELECT centre_id, erased_at FROM people WHERE id = ?1"));
+    st->Bind(1, id);
+    MK_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (row) {
+      centre = st->ColumnOptionalText(0).value_or("");
+      erased_at_.emplace(id, st->ColumnOptionalInt(1));
+    }
+    MK_RETURN_IF_ERROR(st->Reset());
+  } else {
+    MK_ASSIGN_OR_RETURN(centre, StoredColumn(db_, t.name, "centre_id", id));
+  }
+  if (centre) centres_.emplace(cache_key, *centre);
+  return centre;
+}
+
 // The centre of a stored row of a table with a single id key.
-Result<std::string> CentreOfRow(Database& db, std::string_view table, const std::string& id, int depth = 0) {
+Result<std::string> MergeSession::Impl::CentreOfRow(std::string_view table, const std::string& id, int depth) {
   const SyncTable* t = store::FindSyncTable(table);
   if (!t || depth > 4) return Internal("no centre rule for " + std::string(table));
   switch (t->scope) {
     case SyncTable::Scope::kGlobal: return std::string();
     case SyncTable::Scope::kIsCentre: return id;
     case SyncTable::Scope::kOwnColumn: {
-      MK_ASSIGN_OR_RETURN(std::optional<std::string> centre, StoredColumn(db, table, "centre_id", id));
+      MK_ASSIGN_OR_RETURN(std::optional<std::string> centre, OwnCentre(*t, id));
       if (!centre) return NotFound(std::string(table) + " " + id + " is not known here");
       return *centre;
     }
     case SyncTable::Scope::kParent: {
-      MK_ASSIGN_OR_RETURN(std::optional<std::string> parent, StoredColumn(db, table, t->parent.column, id));
+      const std::string cache_key = RowKey(table, id);
+      if (auto it = centres_.find(cache_key); it != centres_.end()) return it->second;
+      MK_ASSIGN_OR_RETURN(std::optional<std::string> parent, StoredColumn(db_, table, t->parent.column, id));
       if (!parent) return NotFound(std::string(table) + " " + id + " is not known here");
-      return CentreOfRow(db, t->parent.table, *parent, depth + 1);
+      MK_ASSIGN_OR_RETURN(std::string centre, CentreOfRow(t->parent.table, *parent, depth + 1));
+      centres_.emplace(cache_key, centre);
+      return centre;
     }
   }
   return Internal("unreachable");
 }
 
-// When the person was erased (the earliest erasure's time), from the clocks or, for a store
-// erased before sync existed, from the row; nullopt when not erased.
-Result<std::optional<int64_t>> ErasedAt(Database& db, const std::string& person_id) {
-  // The row tells when it exists (an erasure sets erased_at, a later insert takes it over);
-  // before the row arrives, only the clocks know.
-  MK_ASSIGN_OR_RETURN(Statement* row, db.Cached("SELECT erased_at FROM people WHERE id = ?1"));
-  row->Bind(1, person_id);
-  MK_ASSIGN_OR_RETURN(bool found, row->Step());
-  if (found) {
-    std::optional<int64_t> at = row->ColumnOptionalInt(0);
-    MK_RETURN_IF_ERROR(row->Reset());
-    return at;
+Result<std::string> MergeSession::Impl::CentreOf(const Change& c) {
+  const SyncTable* t = store::FindSyncTable(c.table);
+  if (!t) return InvalidArgument("unknown table '" + c.table + "'");
+  const std::vector<std::string> key = SplitKey(c.key);
+  auto field_text = [&](std::string_view col) -> std::optional<std::string> {
+    for (size_t i = 0; i < t->key_columns.size(); ++i) {
+      if (t->key_columns[i] == col) return key[i];
+    }
+    auto it = c.fields.find(col);
+    if (it != c.fields.end() && it->is_string()) return it->get<std::string>();
+    return std::nullopt;
+  };
+  std::string centre;
+  switch (t->scope) {
+    case SyncTable::Scope::kGlobal: return std::string();
+    case SyncTable::Scope::kIsCentre: centre = key[0]; break;
+    case SyncTable::Scope::kOwnColumn: {
+      MK_ASSIGN_OR_RETURN(std::optional<std::string> stored, OwnCentre(*t, key[0]));
+      std::optional<std::string> named = field_text("centre_id");
+      if (stored && named && *stored != *named) {
+        return PermissionDenied(Describe(c) + ": a row cannot move to another centre");
+      }
+      if (!stored && !named) return NotFound(Describe(c) + ": the row is not known here and the change names no centre");
+      centre = stored ? *stored : *named;
+      break;
+    }
+    case SyncTable::Scope::kParent: {
+      std::optional<std::string> parent = field_text(t->parent.column);
+      if (!parent && t->key_columns.size() == 1) {
+        MK_ASSIGN_OR_RETURN(parent, StoredColumn(db_, t->name, t->parent.column, key[0]));
+      }
+      if (!parent || parent->empty()) {
+        return NotFound(Describe(c) + ": the row is not known here and the change names no " +
+                        std::string(t->parent.column));
+      }
+      auto parent_centre = CentreOfRow(t->parent.table, *parent);
+      if (!parent_centre.ok()) return parent_centre.status().WithContext(Describe(c) + ": " + std::string(t->parent.column));
+      centre = *parent_centre;
+      break;
+    }
   }
-  MK_RETURN_IF_ERROR(row->Reset());
-  MK_ASSIGN_OR_RETURN(Statement* st, db.Cached(
-      "SELECT json_extract(clocks, '$._erased') FROM sync_clock WHERE tbl = 'people' AND key = ?1"));
-  st->Bind(1, person_id);
-  MK_ASSIGN_OR_RETURN(bool clocked, st->Step());
-  std::optional<int64_t> out;
-  if (clocked && !st->ColumnIsNull(0)) out = HlcMillis(static_cast<HlcStamp>(st->ColumnInt(0)));
-  MK_RETURN_IF_ERROR(st->Reset());
-  return out;
+  for (const store::Reference& ref : t->references) {
+    std::optional<std::string> id = field_text(ref.column);
+    if (!id || id->empty()) continue;
+    auto ref_centre = CentreOfRow(ref.table, *id);
+    if (!ref_centre.ok()) return ref_centre.status().WithContext(Describe(c) + ": " + std::string(ref.column));
+    if (*ref_centre != centre) {
+      return PermissionDenied(Describe(c) + ": " + std::string(ref.column) + " belongs to another centre");
+    }
+  }
+  return centre;
 }
 
-}  // namespace
+const std::string& MergeSession::Impl::InsertSql(const SyncTable& t, uint64_t columns) {
+  const uint64_t cache_key = (static_cast<uint64_t>(&t - store::SyncTables().data()) << 56) | columns;
+  auto it = insert_sql_.find(cache_key);
+  if (it != insert_sql_.end()) return it->second;
+  std::string cols, params;
+  int n = 1;
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    if (!(columns & (uint64_t{1} << i))) continue;
+    if (!cols.empty()) {
+      cols += ", ";
+      params += ", ";
+    }
+    cols += t.columns[i];
+    params += "?" + std::to_string(n++);
+  }
+  return insert_sql_.emplace(cache_key, "INSERT INTO " + std::string(t.name) + "(" + cols + ") VALUES (" + params + ")")
+      .first->second;
+}
+
+// A change of a row this database has neither stored nor clocked. Every rule takes all of such a
+// change (there is nothing to compare it with), so this writes exactly what ApplyFields, ApplyRow
+// and ApplyAttendance write for it, without their comparisons: the row with the key and the
+// change's values (nothing for a delete), and the change's stamp on every field it sets (on the
+// whole row for whole-row tables). The clocks are the JSON text WriteClocks would store.
+Result<ApplyOutcome> MergeSession::Impl::InsertNew(const SyncTable& t, const Change& c,
+                                                   const std::vector<std::string>& key, const json& fields) {
+  const std::string stamp = std::to_string(static_cast<int64_t>(c.hlc));
+  const bool upsert = c.op == ChangeOp::kUpsert;
+  if (upsert) {
+    constexpr size_t kMaxColumns = 56;  // a set of columns is a bit mask (InsertSql)
+    if (t.columns.size() > kMaxColumns) return Internal("table " + std::string(t.name) + " has too many columns");
+    const json* values[kMaxColumns] = {};
+    int key_index[kMaxColumns];
+    uint64_t columns = 0;
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      key_index[i] = KeyIndex(t, t.columns[i]);
+      if (key_index[i] < 0) {
+        auto it = fields.find(t.columns[i]);
+        if (it == fields.end()) continue;
+        values[i] = &*it;
+      }
+      columns |= uint64_t{1} << i;
+    }
+    MK_ASSIGN_OR_RETURN(Statement* st, db_.Cached(InsertSql(t, columns)));
+    int index = 1;
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      if (!(columns & (uint64_t{1} << i))) continue;
+      if (key_index[i] >= 0) {
+        st->Bind(index++, key[static_cast<size_t>(key_index[i])]);
+      } else {
+        MK_RETURN_IF_ERROR(BindValue(*st, index++, *values[i]));
+      }
+    }
+    Status run = st->Run();
+    if (!run.ok()) return run.WithContext("inserting " + Describe(c) + " (a new row needs all its required fields)");
+  }
+  std::string clocks = "{";
+  if (t.merge == MergeKind::kFields || t.merge == MergeKind::kAttendance) {
+    for (auto& [col, v] : fields.items()) {
+      if (clocks.size() > 1) clocks += ',';
+      clocks += '"';
+      clocks += col;
+      clocks += "\":";
+      clocks += stamp;
+    }
+  } else {
+    clocks += upsert ? "\"_del\":0,\"_row\":" : "\"_del\":1,\"_row\":";
+    clocks += stamp;
+  }
+  clocks += '}';
+  MK_RETURN_IF_ERROR(WriteClocksText(db_, c, clocks));
+  if (t.name == "people") MK_RETURN_IF_ERROR(Reindex(db_, c.key));
+  return ApplyOutcome::kApplied;
+}
+
+// After `c` changed the database: drops what it made stale.
+void MergeSession::Impl::Forget(const SyncTable& t, const Change& c, const json& fields, bool row_existed) {
+  if (t.name == "people") erased_at_.erase(c.key);
+  // A new row makes nothing stale (only rows found are remembered); a deleted row or a row with
+  // a new centre or parent may change the centre of this row and of rows below it.
+  const TableSql& sql = SqlOf(t);
+  if (!row_existed || !sql.centre_looked_up) return;
+  if (c.op == ChangeOp::kDelete || (!sql.centre_column.empty() && fields.contains(sql.centre_column))) {
+    centres_.clear();
+  }
+}
+
+Result<ApplyOutcome> MergeSession::Impl::Apply(const Change& change) {
+  const SyncTable* t = store::FindSyncTable(change.table);
+  if (!t) return InvalidArgument("unknown table '" + change.table.substr(0, 64) + "'");
+  if (change.op == ChangeOp::kErase) {
+    MK_ASSIGN_OR_RETURN(ApplyOutcome outcome, ApplyErase(db_, change));
+    if (outcome == ApplyOutcome::kApplied) erased_at_.erase(change.key);
+    return outcome;
+  }
+  // Erasure wins for good: personal fields of an erased person take the erased values.
+  const json* fields = &change.fields;
+  json blanked;
+  const std::string person = PersonOf(change);
+  if (!person.empty() && change.op == ChangeOp::kUpsert && ErasureWouldChange(change, person)) {
+    MK_ASSIGN_OR_RETURN(std::optional<int64_t> erased_at, ErasedAt(person));
+    if (erased_at) {
+      blanked = change.fields;
+      BlankPersonal(change.table, person, blanked);
+      if (change.table == "people") blanked["erased_at"] = *erased_at;
+      fields = &blanked;
+    }
+  }
+  if (fields->empty() && change.op == ChangeOp::kUpsert) return ApplyOutcome::kNoEffect;
+  const std::vector<std::string> key = SplitKey(change.key);
+  MK_ASSIGN_OR_RETURN(std::optional<json> row, ReadRow(db_, *t, key));
+  MK_ASSIGN_OR_RETURN(std::optional<json> clocks, ReadClocks(db_, change));
+  ApplyOutcome outcome = ApplyOutcome::kNoEffect;
+  if (!row && !clocks) {
+    MK_ASSIGN_OR_RETURN(outcome, InsertNew(*t, change, key, *fields));
+  } else {
+    const json none = json::object();
+    const json& stored_clocks = clocks ? *clocks : none;
+    const bool row_existed = row.has_value();
+    switch (t->merge) {
+      case MergeKind::kFields: {
+        MK_ASSIGN_OR_RETURN(outcome, ApplyFields(db_, *t, change, key, *fields, row, stored_clocks));
+        break;
+      }
+      case MergeKind::kAttendance: {
+        MK_ASSIGN_OR_RETURN(outcome, ApplyAttendance(db_, *t, change, key, *fields, row, stored_clocks));
+        break;
+      }
+      case MergeKind::kRow:
+      case MergeKind::kInsertOnly: {
+        MK_ASSIGN_OR_RETURN(outcome, ApplyRow(db_, *t, change, key, *fields, row, stored_clocks));
+        break;
+      }
+    }
+    if (outcome == ApplyOutcome::kApplied) Forget(*t, change, *fields, row_existed);
+    return outcome;
+  }
+  if (outcome == ApplyOutcome::kApplied) Forget(*t, change, *fields, false);
+  return outcome;
+}
+
+MergeSession::MergeSession(Database& db) : impl_(std::make_unique<Impl>(db)) {}
+MergeSession::~MergeSession() = default;
+
+Result<std::string> MergeSession::CentreOf(const Change& change) { return impl_->CentreOf(change); }
+
+Result<ApplyOutcome> MergeSession::Apply(const Change& change) { return impl_->Apply(change); }
+
+Result<bool> MergeSession::IsErased(const std::string& person_id) {
+  MK_ASSIGN_OR_RETURN(std::optional<int64_t> at, impl_->ErasedAt(person_id));
+  return at.has_value();
+}
+
+Result<std::optional<Change>> MergeSession::Scrubbed(const Change& change) {
+  const std::string person = PersonOf(change);
+  if (person.empty() || change.op != ChangeOp::kUpsert || !ErasureWouldChange(change, person)) {
+    return std::optional<Change>();
+  }
+  MK_ASSIGN_OR_RETURN(std::optional<int64_t> erased_at, impl_->ErasedAt(person));
+  if (!erased_at) return std::optional<Change>();
+  Change copy = change;
+  if (!BlankPersonal(copy.table, person, copy.fields)) return std::optional<Change>();
+  return std::optional<Change>(std::move(copy));
+}
 
 Status ValidateChange(const Change& c) {
   const SyncTable* t = store::FindSyncTable(c.table);
@@ -510,94 +849,19 @@ Status ValidateChange(const Change& c) {
   return Status::Ok();
 }
 
-Result<std::string> CentreOfChange(Database& db, const Change& c) {
-  const SyncTable* t = store::FindSyncTable(c.table);
-  if (!t) return InvalidArgument("unknown table '" + c.table + "'");
-  const std::vector<std::string> key = SplitKey(c.key);
-  auto field_text = [&](std::string_view col) -> std::optional<std::string> {
-    for (size_t i = 0; i < t->key_columns.size(); ++i) {
-      if (t->key_columns[i] == col) return key[i];
-    }
-    auto it = c.fields.find(col);
-    if (it != c.fields.end() && it->is_string()) return it->get<std::string>();
-    return std::nullopt;
-  };
-  std::string centre;
-  switch (t->scope) {
-    case SyncTable::Scope::kGlobal: return std::string();
-    case SyncTable::Scope::kIsCentre: centre = key[0]; break;
-    case SyncTable::Scope::kOwnColumn: {
-      MK_ASSIGN_OR_RETURN(std::optional<std::string> stored, StoredColumn(db, t->name, "centre_id", key[0]));
-      std::optional<std::string> named = field_text("centre_id");
-      if (stored && named && *stored != *named) {
-        return PermissionDenied(Describe(c) + ": a row cannot move to another centre");
-      }
-      if (!stored && !named) return NotFound(Describe(c) + ": the row is not known here and the change names no centre");
-      centre = stored ? *stored : *named;
-      break;
-    }
-    case SyncTable::Scope::kParent: {
-      std::optional<std::string> parent = field_text(t->parent.column);
-      if (!parent && t->key_columns.size() == 1) {
-        MK_ASSIGN_OR_RETURN(parent, StoredColumn(db, t->name, t->parent.column, key[0]));
-      }
-      if (!parent || parent->empty()) {
-        return NotFound(Describe(c) + ": the row is not known here and the change names no " +
-                        std::string(t->parent.column));
-      }
-      auto parent_centre = CentreOfRow(db, t->parent.table, *parent);
-      if (!parent_centre.ok()) return parent_centre.status().WithContext(Describe(c) + ": " + std::string(t->parent.column));
-      centre = *parent_centre;
-      break;
-    }
-  }
-  for (const store::Reference& ref : t->references) {
-    std::optional<std::string> id = field_text(ref.column);
-    if (!id || id->empty()) continue;
-    auto ref_centre = CentreOfRow(db, ref.table, *id);
-    if (!ref_centre.ok()) return ref_centre.status().WithContext(Describe(c) + ": " + std::string(ref.column));
-    if (*ref_centre != centre) {
-      return PermissionDenied(Describe(c) + ": " + std::string(ref.column) + " belongs to another centre");
-    }
-  }
-  return centre;
-}
+Result<std::string> CentreOfChange(Database& db, const Change& c) { return MergeSession(db).CentreOf(c); }
 
-Result<bool> IsErased(Database& db, const std::string& person_id) {
-  MK_ASSIGN_OR_RETURN(std::optional<int64_t> at, ErasedAt(db, person_id));
-  return at.has_value();
-}
+Result<bool> IsErased(Database& db, const std::string& person_id) { return MergeSession(db).IsErased(person_id); }
 
 Result<bool> ScrubErased(Database& db, Change& change) {
-  const std::string person = PersonOf(change);
-  if (person.empty() || change.op != ChangeOp::kUpsert) return true;
-  MK_ASSIGN_OR_RETURN(bool erased, IsErased(db, person));
-  if (erased) BlankPersonal(change.table, person, change.fields);
+  MK_ASSIGN_OR_RETURN(std::optional<Change> scrubbed, MergeSession(db).Scrubbed(change));
+  if (scrubbed) change = std::move(*scrubbed);
   return true;
 }
 
 Result<ApplyOutcome> ApplyChange(Database& db, const Change& change) {
   MK_RETURN_IF_ERROR(ValidateChange(change));
-  const SyncTable* t = store::FindSyncTable(change.table);
-  if (change.op == ChangeOp::kErase) return ApplyErase(db, change);
-  json fields = change.fields;
-  // Erasure wins for good: personal fields of an erased person take the erased values.
-  const std::string person = PersonOf(change);
-  if (!person.empty() && change.op == ChangeOp::kUpsert) {
-    MK_ASSIGN_OR_RETURN(std::optional<int64_t> erased_at, ErasedAt(db, person));
-    if (erased_at) {
-      BlankPersonal(change.table, person, fields);
-      if (change.table == "people") fields["erased_at"] = *erased_at;
-    }
-  }
-  if (fields.empty() && change.op == ChangeOp::kUpsert) return ApplyOutcome::kNoEffect;
-  switch (t->merge) {
-    case MergeKind::kFields: return ApplyFields(db, *t, change, std::move(fields));
-    case MergeKind::kAttendance: return ApplyAttendance(db, *t, change, fields);
-    case MergeKind::kRow:
-    case MergeKind::kInsertOnly: return ApplyRow(db, *t, change, fields);
-  }
-  return Internal("unknown merge kind");
+  return MergeSession(db).Apply(change);
 }
 
 }  // namespace mk::sync

@@ -38,30 +38,33 @@ json EncodeChanges(const std::vector<Change>& changes) {
   return out;
 }
 
-Result<std::vector<Change>> DecodeChanges(const json& doc, std::string_view what) {
+// Names change `i` of a batch or page in a message (built only when there is one to give).
+std::string Where(std::string_view what, size_t i) { return std::string(what) + ", change " + std::to_string(i); }
+
+// Takes the changes out of `doc`: their strings and fields are moved, not copied.
+Result<std::vector<Change>> DecodeChanges(json& doc, std::string_view what) {
   if (!doc.is_array()) return InvalidArgument(std::string(what) + ": 'changes' is not a list");
   std::vector<Change> out;
   out.reserve(doc.size());
   HlcStamp previous = 0;
   for (size_t i = 0; i < doc.size(); ++i) {
-    const json& e = doc[i];
-    const std::string where = std::string(what) + ", change " + std::to_string(i);
+    json& e = doc[i];
     if (!e.is_array() || e.size() != 6 || !e[0].is_string() || !e[1].is_string() || !e[2].is_string() ||
         !e[3].is_number_integer() || !e[4].is_number_integer() || !e[5].is_object()) {
-      return InvalidArgument(where + ": not of the form [table, key, op, clock, time, fields]");
+      return InvalidArgument(Where(what, i) + ": not of the form [table, key, op, clock, time, fields]");
     }
     Change c;
-    c.table = e[0].get<std::string>();
-    c.key = e[1].get<std::string>();
-    auto op = ParseChangeOp(e[2].get<std::string>());
-    if (!op) return InvalidArgument(where + ": unknown operation");
+    c.table = std::move(e[0].get_ref<std::string&>());
+    c.key = std::move(e[1].get_ref<std::string&>());
+    auto op = ParseChangeOp(e[2].get_ref<const std::string&>());
+    if (!op) return InvalidArgument(Where(what, i) + ": unknown operation");
     c.op = *op;
     c.hlc = previous + static_cast<HlcStamp>(e[3].get<int64_t>());
     previous = c.hlc;
     c.device_time_ms = HlcMillis(c.hlc) + e[4].get<int64_t>();
-    c.fields = e[5];
+    c.fields = std::move(e[5]);
     const store::SyncTable* t = store::FindSyncTable(c.table);
-    if (!t) return InvalidArgument(where + ": unknown table '" + c.table.substr(0, 64) + "'");
+    if (!t) return InvalidArgument(Where(what, i) + ": unknown table '" + c.table.substr(0, 64) + "'");
     if (!KeyInFieldsOnWire(*t) && c.op == ChangeOp::kUpsert) {
       // Restore the key columns (a wrong number of key parts is reported by ValidateChange).
       size_t start = 0;

@@ -386,6 +386,21 @@ Status ApiServer::Bind() {
       tl_trace.body_on_get = true;
       const_cast<Request&>(req).method = "POST";
     }
+    // httplib cuts every answer to the Range it parsed from the request (before this handler),
+    // JSON answers and errors included, so a Range header would truncate them. Only the file
+    // content route (GET /v1/files/{sha256}/content, file_routes.cpp) serves ranges, and it
+    // checks them itself; every other request is answered whole, as HTTP allows for a Range a
+    // server does not support.
+    constexpr std::string_view kFilesPrefix = "/v1/files/";
+    constexpr std::string_view kContentSuffix = "/content";
+    const std::string_view path = req.path;
+    const bool file_content =
+        (req.method == "GET" || req.method == "HEAD") && path.size() > kFilesPrefix.size() + kContentSuffix.size() &&
+        path.substr(0, kFilesPrefix.size()) == kFilesPrefix &&
+        path.substr(path.size() - kContentSuffix.size()) == kContentSuffix &&
+        path.substr(kFilesPrefix.size(), path.size() - kFilesPrefix.size() - kContentSuffix.size()).find('/') ==
+            std::string_view::npos;
+    if (!file_content) const_cast<Request&>(req).ranges.clear();
     return httplib::Server::HandlerResponse::Unhandled;
   });
   h.set_error_handler(httplib::Server::Handler([](const Request&, Response& res) {

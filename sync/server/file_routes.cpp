@@ -333,8 +333,9 @@ void FileRoutes::PutChunk(const Request& req, Response& res, const httplib::Cont
 
 void FileRoutes::GetContent(const Request& req, Response& res) {
   // httplib cuts every answer to the request's Range, error bodies included; the range is put
-  // back only for the file itself. (The Request is httplib's own non-const object, as in
-  // api_server.cpp, so this is sound.)
+  // back only for the file itself. (The server's pre-routing handler clears the ranges of every
+  // other route. The Request is httplib's own non-const object, as in api_server.cpp, so this
+  // is sound.)
   std::vector<httplib::Range>& ranges = const_cast<Request&>(req).ranges;
   const std::vector<httplib::Range> asked = std::move(ranges);
   ranges.clear();

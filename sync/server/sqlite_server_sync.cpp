@@ -113,6 +113,9 @@ Status ApplyBatchWithin(Database& db, store::ChangeCapture& capture, const Devic
                   std::to_string(acked + 1));
   }
   HlcStamp greatest = 0;
+  // One session for the batch: what one change looked up (the session's centre, a person) serves
+  // the next ones. The batch is one transaction, and a refusal rolls all of it back.
+  sync::MergeSession merge(db);
   for (size_t i = 0; i < batch.changes.size(); ++i) {
     const sync::Change& change = batch.changes[i];
     const int64_t seq = batch.first_seq + static_cast<int64_t>(i);
@@ -123,7 +126,7 @@ Status ApplyBatchWithin(Database& db, store::ChangeCapture& capture, const Devic
     if (Status valid = sync::ValidateChange(change); !valid.ok()) {
       return refuse(PushRefusal::kInvalidChange, ChangeName(i, seq, change) + ": " + valid.message());
     }
-    auto centre = sync::CentreOfChange(db, change);
+    auto centre = merge.CentreOf(change);
     if (!centre.ok()) {
       if (IsServerFailure(centre.status())) return centre.status();
       const bool foreign = centre.status().code() == ErrorCode::kPermissionDenied;
@@ -134,7 +137,7 @@ Status ApplyBatchWithin(Database& db, store::ChangeCapture& capture, const Devic
       return refuse(PushRefusal::kForeignCentre, ChangeName(i, seq, change) +
                                                      ": the row belongs to another centre than this device's");
     }
-    auto outcome = sync::ApplyChange(db, change);
+    auto outcome = merge.Apply(change);
     if (!outcome.ok()) {
       if (IsServerFailure(outcome.status())) return outcome.status();
       const bool foreign = outcome.status().code() == ErrorCode::kPermissionDenied;
@@ -145,9 +148,8 @@ Status ApplyBatchWithin(Database& db, store::ChangeCapture& capture, const Devic
     greatest = std::max(greatest, change.hlc);
     if (*outcome != sync::ApplyOutcome::kApplied) continue;
     // Logged as merged here: an erased person's personal fields never enter the log.
-    sync::Change logged = change;
-    MK_ASSIGN_OR_RETURN(bool effect, sync::ScrubErased(db, logged));
-    (void)effect;
+    MK_ASSIGN_OR_RETURN(std::optional<sync::Change> scrubbed, merge.Scrubbed(change));
+    const sync::Change& logged = scrubbed ? *scrubbed : change;
     MK_RETURN_IF_ERROR(AppendToLog(db, centre->empty() ? kGlobalCentre : std::string_view(*centre), device.id, logged));
     ++result->logged;
     if (change.op == sync::ChangeOp::kErase) MK_RETURN_IF_ERROR(ScrubLogOfPerson(db, change.key).status());
@@ -296,7 +298,8 @@ Result<ImportedBundle> SqliteServerStorage::ImportBundle(std::string_view bytes,
     return PermissionDenied("the bundle says it holds data of centre " + bundle.header.centre_id + ", but device " +
                             device->device.id + " belongs to centre " + device->device.centre_id);
   }
-  auto batch = sync::DecodePushBatch(bundle.payload);
+  MK_ASSIGN_OR_RETURN(const std::string payload, sync::OpenBundlePayload(bundle.payload, device->token_hash));
+  auto batch = sync::DecodePushBatch(payload);
   if (!batch.ok()) return batch.status().WithContext("the bundle's changes cannot be read");
   ImportedBundle out;
   out.device_id = device->device.id;

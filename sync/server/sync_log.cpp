@@ -48,8 +48,9 @@ Result<LogRow> RowFromStatement(const Statement& st) {
 
 // The centre to log a server-made change under: the centre of its row, else the centre the row
 // was logged under before (a tombstone), else nothing.
-Result<std::optional<std::string>> CentreForServerChange(Database& db, const sync::Change& change) {
-  auto centre = sync::CentreOfChange(db, change);
+Result<std::optional<std::string>> CentreForServerChange(Database& db, sync::MergeSession& merge,
+                                                        const sync::Change& change) {
+  auto centre = merge.CentreOf(change);
   if (centre.ok()) return std::optional<std::string>(centre->empty() ? std::string(kGlobalCentre) : *centre);
   const ErrorCode code = centre.status().code();
   if (code == ErrorCode::kBusy || code == ErrorCode::kIo || code == ErrorCode::kCorrupt) return centre.status();
@@ -111,12 +112,14 @@ Result<bool> OutboxHasEntries(Database& db) {
 
 Result<int64_t> DrainOutboxIntoLog(Database& db, const std::string& origin) {
   int64_t logged = 0;
+  // Draining writes only the log and the outbox, so the centres looked up stay right throughout.
+  sync::MergeSession merge(db);
   for (;;) {
     MK_ASSIGN_OR_RETURN(std::vector<sync::OutboxEntry> entries,
                         sync::ReadOutbox(db, 0, kDrainBatch, kDrainBatchBytes));
     if (entries.empty()) return logged;
     for (const sync::OutboxEntry& e : entries) {
-      MK_ASSIGN_OR_RETURN(std::optional<std::string> centre, CentreForServerChange(db, e.change));
+      MK_ASSIGN_OR_RETURN(std::optional<std::string> centre, CentreForServerChange(db, merge, e.change));
       if (!centre) continue;
       MK_RETURN_IF_ERROR(AppendToLog(db, *centre, origin, e.change));
       ++logged;

@@ -3,8 +3,11 @@
 
 #include <curl/curl.h>
 
+#include <exception>
+#include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 namespace mk::sync {
 namespace {
@@ -14,18 +17,39 @@ void GlobalInit() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-size_t AppendBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
-}
-
 // Responses larger than this are refused: nothing the API sends comes near it.
 constexpr size_t kMaxResponseBytes = 64 * 1024 * 1024;
 
-size_t AppendBounded(char* data, size_t size, size_t count, void* user) {
-  auto* body = static_cast<std::string*>(user);
-  if (body->size() + size * count > kMaxResponseBytes) return 0;  // makes curl fail the transfer
-  return AppendBody(data, size, count, user);
+// Where the write callback puts the body of one response: collected (bounded), or handed to
+// the request's sink when the status is 2xx (HttpRequest::on_body).
+struct BodyTarget {
+  CURL* curl = nullptr;
+  std::string* body = nullptr;
+  const std::function<bool(long, std::string_view)>* sink = nullptr;
+  long status = 0;            // the status the body belongs to, read at its first piece
+  bool sink_refused = false;  // the sink returned false
+  std::exception_ptr thrown;  // the sink threw; rethrown once curl is done
+};
+
+// libcurl's write callback: returning less than it was given makes it fail the transfer
+// (CURLE_WRITE_ERROR).
+size_t WriteBody(char* data, size_t size, size_t count, void* user) {
+  auto* target = static_cast<BodyTarget*>(user);
+  const size_t n = size * count;
+  if (n == 0) return 0;
+  if (target->status == 0) curl_easy_getinfo(target->curl, CURLINFO_RESPONSE_CODE, &target->status);
+  if (target->sink && *target->sink && target->status >= 200 && target->status <= 299) {
+    try {
+      if ((*target->sink)(target->status, std::string_view(data, n))) return n;
+      target->sink_refused = true;
+    } catch (...) {
+      target->thrown = std::current_exception();
+    }
+    return 0;
+  }
+  if (target->body->size() + n > kMaxResponseBytes) return 0;
+  target->body->append(data, n);
+  return n;
 }
 
 // Progress callback of libcurl: a non-zero return abandons the transfer.
@@ -96,8 +120,12 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   }
   if (options_.accept_compressed) curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBounded);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  BodyTarget target;
+  target.curl = curl;
+  target.body = &response.body;
+  target.sink = &request.on_body;
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &target);
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   if (request.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
   if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
@@ -115,6 +143,10 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   const CURLcode rc = curl_easy_perform(curl);
   curl_slist_free_all(headers);
+  if (target.thrown) std::rethrow_exception(target.thrown);
+  if (target.sink_refused) {
+    return FailedPrecondition("the receiver stopped the answer of the server at " + options_.base_url);
+  }
   if (rc != CURLE_OK) return CurlStatus(rc, options_.base_url, error);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   char* type = nullptr;

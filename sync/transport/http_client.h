@@ -2,7 +2,9 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -36,11 +38,35 @@ struct HttpRequest {
   std::string body;
   std::string content_type;  // sent when not empty
   std::vector<std::pair<std::string, std::string>> headers;
+
+  // Optional streaming sink for the body of a successful response. Unset: the whole body is
+  // collected in HttpResponse::body (at most 64 MiB), as for any other request.
+  //
+  // Set: for a response with a 2xx status (200, 206, ...) the body is not collected; its bytes
+  // are handed to on_body as they arrive, in order, in pieces of at least one byte (libcurl's
+  // pieces: up to 16 KiB each), each with the response's status. The bytes are the body as
+  // received (decoded, when accept_compressed is on and the server compressed it). No size
+  // limit applies: the sink decides what to keep. HttpResponse::body then stays empty. The
+  // body of any other status (an error's JSON) is collected in HttpResponse::body as without
+  // a sink, so StatusFromResponse still reads it; on_body is not called for it.
+  //
+  // Returning false stops the transfer: Send returns kFailedPrecondition ("the receiver
+  // stopped the answer"); the caller knows the reason it had. An exception thrown by on_body
+  // stops the transfer too and leaves Send, once libcurl is done, as the same exception.
+  //
+  // A transfer broken in the middle of the body (connection reset, timeout, the cancel flag,
+  // a body shorter than its Content-Length): the pieces delivered so far stay delivered (there
+  // is no call to take them back), and Send returns the transport error, exactly as without a
+  // sink (kUnavailable for all of these). So a caller that keeps what it was given resumes
+  // after the last byte it received. on_body runs on the thread that called Send, inside Send;
+  // it must not use the same HttpClient.
+  // (Initialised, so that aggregate initialisations listing the fields above stay complete.)
+  std::function<bool(long status, std::string_view piece)> on_body = {};
 };
 
 struct HttpResponse {
   long status = 0;
-  std::string body;
+  std::string body;  // empty for a 2xx answer to a request with on_body
   std::string content_type;
 };
 

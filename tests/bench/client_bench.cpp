@@ -1,10 +1,11 @@
 // mk_bench_client: the kiosk window's cold start to first frame, idle CPU and memory, against baselines.
 //
-// Usage: mk_bench_client [--people N] [--starts N] [--idle-seconds S] [--idle-runs N]
+// Usage: mk_bench_client [--people N] [--starts N] [--idle-seconds S] [--idle-runs N] [--renderers gl,sdl]
 // Starts its own Xvfb (software GL, Mesa llvmpipe), seeds a demo centre with N teachers, and
-// measures, in one run:
+// measures, in one run, for each renderer (OpenGL and SDL_Renderer by default):
 //   - cold start: process start to the first frame on screen (MINTKIOSK_FIRST_FRAME_FILE), for
-//     the kiosk with the N-person store and for mk_window_probe --empty (an empty SDL window);
+//     the kiosk with the N-person store and for mk_window_probe --empty (an empty window drawn
+//     with the same renderer; the baseline, started alternately with the kiosk);
 //   - idle CPU: utime+stime from /proc/PID/stat over S seconds with nobody at the kiosk;
 //   - RSS: VmRSS after the idle period, its private part RssAnon (heap, not the shared
 //     libraries such as Mesa's LLVM), and VmHWM (peak).
@@ -100,6 +101,7 @@ int main(int argc, char** argv) {
   int starts = 15;
   int idle_seconds = 20;
   int idle_runs = 3;
+  std::vector<std::string> renderers = {"gl", "sdl"};
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const int value = std::atoi(argv[i + 1]);
@@ -107,8 +109,14 @@ int main(int argc, char** argv) {
     else if (flag == "--starts") starts = value;
     else if (flag == "--idle-seconds") idle_seconds = value;
     else if (flag == "--idle-runs") idle_runs = value;
-    else {
-      std::fprintf(stderr, "usage: mk_bench_client [--people N] [--starts N] [--idle-seconds S] [--idle-runs N]\n");
+    else if (flag == "--renderers") {
+      renderers.clear();
+      std::istringstream list(argv[i + 1]);
+      for (std::string r; std::getline(list, r, ',');) renderers.push_back(r);
+    } else {
+      std::fprintf(stderr,
+                   "usage: mk_bench_client [--people N] [--starts N] [--idle-seconds S] [--idle-runs N] "
+                   "[--renderers gl,sdl]\n");
       return 2;
     }
   }
@@ -128,26 +136,37 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "mk_bench_client: seeding failed: %s\n", seeded.err.c_str());
     return 1;
   }
-  const std::vector<Program> programs = {
-      {"empty SDL window (baseline)", {mk::test::BinPath("mk_window_probe"), dir.File("probe.txt"), "--empty", "--size", "1280x800"}},
-      {"kiosk, " + std::to_string(people) + " people",
-       {mk::test::BinPath("mintkiosk"), "--data", data, "kiosk", "--windowed", "--size", "1280x800", "--lang", "de"}},
-  };
-
-  std::printf("\n%-28s %10s %10s %10s %10s\n", "cold start to first frame", "p50 ms", "p90 ms", "max ms", "runs");
-  for (const Program& p : programs) {
-    std::vector<double> ms;
-    for (int r = 0; r < starts; ++r) {
-      Started s = Start(p, x.display(), dir.path(), r);
-      if (s.first_frame_ms >= 0) ms.push_back(s.first_frame_ms);
-      s.child->Stop();
-    }
-    std::printf("%-28s %10.0f %10.0f %10.0f %10zu\n", p.label.c_str(), Percentile(ms, 50), Percentile(ms, 90),
-                Percentile(ms, 100), ms.size());
+  std::vector<Program> programs;
+  for (const std::string& r : renderers) {
+    programs.push_back({"empty window, " + r + " (baseline)",
+                        {mk::test::BinPath("mk_window_probe"), dir.File("probe.txt"), "--empty", "--size", "1280x800",
+                         "--renderer", r}});
+    programs.push_back({"kiosk, " + r + ", " + std::to_string(people) + " people",
+                        {mk::test::BinPath("mintkiosk"), "--data", data, "kiosk", "--windowed", "--size", "1280x800",
+                         "--lang", "de", "--renderer", r}});
   }
 
-  std::printf("\n%-28s %10s %10s %10s %10s %10s\n", "idle", "CPU % p50", "CPU % max", "RSS MB", "anon MB", "peak MB");
-  for (const Program& p : programs) {
+  // Starts take turns between the programs, so a burst of load on the shared machine falls on
+  // all of them alike instead of on one program's series.
+  std::vector<std::vector<double>> start_ms(programs.size());
+  for (int r = 0; r < starts; ++r) {
+    for (size_t i = 0; i < programs.size(); ++i) {
+      Started s = Start(programs[i], x.display(), dir.path(), r);
+      if (s.first_frame_ms >= 0) start_ms[i].push_back(s.first_frame_ms);
+      s.child->Stop();
+    }
+  }
+  std::printf("\n%-34s %10s %10s %10s %10s\n", "cold start to first frame", "p50 ms", "p90 ms", "max ms", "runs");
+  for (size_t i = 0; i < programs.size(); ++i) {
+    const std::vector<double>& ms = start_ms[i];
+    std::printf("%-34s %10.0f %10.0f %10.0f %10zu\n", programs[i].label.c_str(), Percentile(ms, 50),
+                Percentile(ms, 90), Percentile(ms, 100), ms.size());
+  }
+
+  std::printf("\n%-34s %10s %10s %10s %10s %10s\n", "idle", "CPU % p50", "CPU % max", "RSS MB", "anon MB", "peak MB");
+  std::vector<double> rss_p50(programs.size(), -1);
+  for (size_t i = 0; i < programs.size(); ++i) {
+    const Program& p = programs[i];
     std::vector<double> cpu;
     std::vector<double> rss;
     std::vector<double> peak;
@@ -168,8 +187,18 @@ int main(int argc, char** argv) {
       peak.push_back(StatusMb(s.child->pid(), "VmHWM:"));
       s.child->Stop();
     }
-    std::printf("%-28s %10.2f %10.2f %10.1f %10.1f %10.1f\n", p.label.c_str(), Percentile(cpu, 50),
+    std::printf("%-34s %10.2f %10.2f %10.1f %10.1f %10.1f\n", p.label.c_str(), Percentile(cpu, 50),
                 Percentile(cpu, 100), Percentile(rss, 50), Percentile(anon, 50), Percentile(peak, 100));
+    rss_p50[i] = Percentile(rss, 50);
+  }
+
+  // Each kiosk against the empty window of its renderer, and each against the first renderer's
+  // empty window (the baseline the earlier measurements used).
+  std::printf("\n%-34s %14s %14s %14s\n", "ratios (p50)", "start/empty", "RSS/empty", ("RSS/empty " + renderers[0]).c_str());
+  for (size_t i = 1; i < programs.size(); i += 2) {
+    const double start_ratio = Percentile(start_ms[i], 50) / Percentile(start_ms[i - 1], 50);
+    std::printf("%-34s %14.2f %14.2f %14.2f\n", programs[i].label.c_str(), start_ratio, rss_p50[i] / rss_p50[i - 1],
+                rss_p50[i] / rss_p50[0]);
   }
   return 0;
 }

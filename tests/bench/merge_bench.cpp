@@ -1,6 +1,7 @@
 // How fast one side takes in changes, without HTTP: decoding a batch of check-ins and merging
-// it (validate, centre check, merge, in one transaction), as the server does for a push and a
-// device for a pull page. Baseline in the same run: inserting the same rows with plain SQL.
+// it (validate, centre check, merge, in one transaction, through one sync::MergeSession), as
+// the server does for a push and a device for a pull page; the same through the single-change
+// functions; and, as the baseline of the same run, inserting the same rows with plain SQL.
 //
 // Usage: mk_bench_merge [--changes N] [--reps R]
 #include <chrono>
@@ -87,7 +88,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--changes") == 0) n = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--reps") == 0) reps = std::atoi(argv[i + 1]);
   }
-  std::vector<double> merge_rate, sql_rate, decode_rate;
+  std::vector<double> merge_rate, single_rate, sql_rate, decode_rate;
   for (int r = 0; r < reps; ++r) {
     {
       auto s = MakeSetup(n);
@@ -102,12 +103,31 @@ int main(int argc, char** argv) {
       store::ChangeCapture::Suppress quiet(s->store->capture());
       auto tx = store::Transaction::Begin(s->store->db());
       const bool centre = !std::getenv("MK_NO_CENTRE"), apply = !std::getenv("MK_NO_APPLY");
-      for (const sync::Change& c : decoded->changes) {
-        if (centre && !sync::CentreOfChange(s->store->db(), c).ok()) return 1;
-        if (apply && !sync::ApplyChange(s->store->db(), c).ok()) return 1;
+      {
+        // As the server does for a push: one session for the batch.
+        sync::MergeSession merge(s->store->db());
+        for (const sync::Change& c : decoded->changes) {
+          if (!sync::ValidateChange(c).ok()) return 1;
+          if (centre && !merge.CentreOf(c).ok()) return 1;
+          if (apply && !merge.Apply(c).ok()) return 1;
+        }
       }
       if (!tx->Commit().ok()) return 1;
       merge_rate.push_back(n / std::chrono::duration<double>(Clk::now() - t1).count());
+    }
+    {
+      // The same through the single-change functions (no session: nothing is remembered).
+      auto s = MakeSetup(n);
+      const std::vector<sync::Change> changes = CheckIns(*s);
+      store::ChangeCapture::Suppress quiet(s->store->capture());
+      auto t0 = Clk::now();
+      auto tx = store::Transaction::Begin(s->store->db());
+      for (const sync::Change& c : changes) {
+        if (!sync::CentreOfChange(s->store->db(), c).ok()) return 1;
+        if (!sync::ApplyChange(s->store->db(), c).ok()) return 1;
+      }
+      if (!tx->Commit().ok()) return 1;
+      single_rate.push_back(n / std::chrono::duration<double>(Clk::now() - t0).count());
     }
     {
       auto s = MakeSetup(n);
@@ -131,6 +151,8 @@ int main(int argc, char** argv) {
               bench::Percentile(decode_rate, 10));
   std::printf("| validate + centre check + merge, one transaction (check-ins/s) | %.0f | %.0f |\n",
               bench::Percentile(merge_rate, 50), bench::Percentile(merge_rate, 10));
+  std::printf("| the same, one CentreOfChange + ApplyChange per change (check-ins/s) | %.0f | %.0f |\n",
+              bench::Percentile(single_rate, 50), bench::Percentile(single_rate, 10));
   std::printf("| baseline: plain INSERT of the same rows (rows/s) | %.0f | %.0f |\n", bench::Percentile(sql_rate, 50),
               bench::Percentile(sql_rate, 10));
   return 0;

@@ -1,6 +1,8 @@
 // The view-model's building blocks: text fields, scanner detection, idle timer, keyboard, settings, PIN, sync state.
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include <sys/stat.h>
 
 #include "client/viewmodels/idle_timer.h"
@@ -83,7 +85,7 @@ TEST_CASE("The on-screen keyboard is QWERTZ with umlauts and a page of European 
   CHECK(labels().find("Ü") != std::string::npos);
   CHECK(k.Press({KeyAction::kText, "Ü", 1}) == "Ü");
   CHECK_FALSE(k.shift());  // one-shot
-  CHECK(k.Press({KeyAction::kPage, "", 1}).empty());
+  CHECK(k.Press({KeyAction::kPage, "", 1, KeyboardPage::kEuropean}).empty());
   CHECK(k.page() == OnScreenKeyboard::Page::kEuropean);
   k.SetShift(true);
   const std::string european = labels();
@@ -95,6 +97,89 @@ TEST_CASE("The on-screen keyboard is QWERTZ with umlauts and a page of European 
   k.Reset();
   CHECK(k.page() == OnScreenKeyboard::Page::kLetters);
   CHECK_FALSE(k.shift());
+}
+
+namespace {
+
+// Every character the text keys of the pages of `form` type, with shift off and on.
+std::multiset<std::string> Characters(KeyboardForm form, const std::vector<KeyboardPage>& pages) {
+  std::multiset<std::string> all;
+  for (const KeyboardPage page : pages) {
+    for (const bool shift : {false, true}) {
+      OnScreenKeyboard k;
+      k.Press({KeyAction::kPage, "", 1, page});
+      k.SetShift(shift);
+      for (const auto& row : k.Rows(form)) {
+        for (const auto& key : row) {
+          if (key.action == KeyAction::kText) all.insert(key.text);
+        }
+      }
+    }
+  }
+  return all;
+}
+
+}  // namespace
+
+TEST_CASE("The compact keyboard has at most 7 keys a row and every letter of the wide one", "[ui][viewmodel]") {
+  using Page = KeyboardPage;
+  for (const Page page : {Page::kLetters, Page::kSymbols, Page::kEuropean, Page::kEuropeanMore}) {
+    OnScreenKeyboard k;
+    k.Press({KeyAction::kPage, "", 1, page});
+    CHECK(k.ShownPage(KeyboardForm::kCompact) == page);
+    const auto rows = k.Rows(KeyboardForm::kCompact);
+    float bottom_units = 0;
+    for (const auto& key : rows.back()) bottom_units += key.width;
+    CHECK(bottom_units == 7.5f);  // the same key size on every page
+    for (const auto& row : rows) {
+      CHECK(row.size() <= static_cast<size_t>(OnScreenKeyboard::kCompactMaxKeysPerRow));
+      float units = 0;
+      for (const auto& key : row) units += key.width;
+      CHECK(units <= 7.5f);
+    }
+    // Every page leads back to the letters, and has space, backspace and OK.
+    bool letters = page == Page::kLetters;
+    int space = 0;
+    int backspace = 0;
+    int enter = 0;
+    for (const auto& key : rows.back()) {
+      letters = letters || (key.action == KeyAction::kPage && key.target == Page::kLetters);
+      space += key.action == KeyAction::kSpace;
+      backspace += key.action == KeyAction::kBackspace;
+      enter += key.action == KeyAction::kEnter;
+    }
+    CHECK(letters);
+    CHECK(space == 1);
+    CHECK(backspace == 1);
+    CHECK(enter == 1);
+  }
+  // The same characters as the wide keyboard, each once, only on more pages.
+  const auto wide_letters = Characters(KeyboardForm::kWide, {Page::kLetters});
+  const auto compact_letters = Characters(KeyboardForm::kCompact, {Page::kLetters, Page::kSymbols});
+  for (const std::string& c : wide_letters) {
+    INFO(c);
+    CHECK(compact_letters.count(c) == wide_letters.count(c));
+  }
+  CHECK(Characters(KeyboardForm::kWide, {Page::kEuropean}) ==
+        Characters(KeyboardForm::kCompact, {Page::kEuropean, Page::kEuropeanMore}));
+  // QWERTZ in halves: the first row starts q w e r t z, the second u i o p ü.
+  OnScreenKeyboard k;
+  const auto rows = k.Rows(KeyboardForm::kCompact);
+  std::string first;
+  for (const auto& key : rows[0]) first += key.text;
+  std::string second;
+  for (const auto& key : rows[1]) second += key.text;
+  CHECK(first == "qwertz");
+  CHECK(second == "uiopü");
+}
+
+TEST_CASE("A page the form does not have shows as its nearest one", "[ui][viewmodel]") {
+  OnScreenKeyboard k;
+  k.Press({KeyAction::kPage, "", 1, KeyboardPage::kSymbols});
+  CHECK(k.ShownPage(KeyboardForm::kWide) == KeyboardPage::kLetters);  // digits are on the letters page
+  k.Press({KeyAction::kPage, "", 1, KeyboardPage::kEuropeanMore});
+  CHECK(k.ShownPage(KeyboardForm::kWide) == KeyboardPage::kEuropean);
+  CHECK(k.ShownPage(KeyboardForm::kCompact) == KeyboardPage::kEuropeanMore);
 }
 
 TEST_CASE("Kiosk settings are saved atomically and read back", "[ui][viewmodel]") {

@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
 #include "sync/common/utf8.h"
 
 namespace mk::test {
@@ -59,6 +61,24 @@ std::string KioskFixture::CodeOf(const std::string& person_id) {
   auto p = store->GetPerson(person_id);
   REQUIRE(p.ok());
   return p->participant_code;
+}
+
+void WakeSignal::Notify() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++count_;
+  }
+  changed_.notify_all();
+}
+
+int WakeSignal::count() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return count_;
+}
+
+bool WakeSignal::WaitFor(int n) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return changed_.wait_for(lock, std::chrono::minutes(2), [&] { return count_ >= n; });
 }
 
 int64_t KioskFixture::AttendanceCount() { return Count(store->db(), "SELECT count(*) FROM attendance"); }

@@ -1,7 +1,9 @@
 // A kiosk view-model over a real store in a temporary directory, with a fake clock.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "client/viewmodels/kiosk_view_model.h"
@@ -12,6 +14,22 @@ namespace mk::test {
 // The store fixture's centre with: the running session (09:00-12:00 Berlin, "now"), one later
 // today (14:00-16:00) and one that ended yesterday; Anna Müller, Anton Meier and Łukasz Nowak,
 // Anna enrolled in the running session.
+// Counts notifications from other threads (a worker waking the UI); a test waits for the n-th
+// instead of sleeping.
+class WakeSignal {
+ public:
+  void Notify();
+  int count();
+  // Waits until at least `n` notifications have come. False only after a bound far beyond any
+  // real wait, so a bug fails the test instead of hanging it.
+  bool WaitFor(int n);
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int count_ = 0;
+};
+
 struct KioskFixture : StoreFixture {
   explicit KioskFixture(client::KioskOptions options = {});
   std::unique_ptr<client::KioskViewModel> vm;

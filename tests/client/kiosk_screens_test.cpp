@@ -2,6 +2,9 @@
 #include <catch2/catch.hpp>
 #include <imgui.h>
 
+#include <atomic>
+#include <latch>
+
 #include "client/screens/screens.h"
 #include "kiosk_fixture.h"
 #include "platform/fonts.h"
@@ -44,6 +47,7 @@ class HeadlessKiosk {
     io.KeyMap[ImGuiKey_V] = 'V';
     ui_.notes = &notes_;
     ui_.bold_font = platform::BoldFont(io);
+    ui_.heading_fonts = platform::HeadingFonts(io);
     ui_.layout.scale = scale;
     Frame();
   }
@@ -229,6 +233,47 @@ TEST_CASE("Closing needs the PIN, typed on the keypad", "[ui][screens]") {
   CHECK(f.vm->exit_requested());
 }
 
+TEST_CASE("While the server is asked the settings keep working and the enrol button takes no second tap", "[ui][screens]") {
+  std::latch server_answers(1);
+  std::atomic<int> calls{0};
+  test::WakeSignal woken;
+  KioskOptions options;
+  options.enrol = [&](const std::string&, const std::string&, const std::atomic<bool>&) -> Status {
+    ++calls;
+    server_answers.wait();
+    return Status(ErrorCode::kUnavailable, "the server did not answer");
+  };
+  options.wake_ui = [&] { woken.Notify(); };
+  KioskFixture f(options);
+  HeadlessKiosk k(f, 1280, 800);
+  f.vm->RequestSettings();
+  k.Frame();
+  k.Frame();
+  k.Click("pin.ok");  // no PIN set yet
+  REQUIRE(k.screen() == "settings");
+  f.vm->Focus(FieldId::kServerUrl);
+  f.TypeSlowly("https://mint.example.org");
+  f.vm->Focus(FieldId::kEnrolCode);
+  f.TypeSlowly("K7QX2-MHT9C");
+  f.vm->Focus(FieldId::kNone);
+  k.Frame();
+  k.Frame();
+  k.Click("settings.enrol");
+  REQUIRE(f.vm->enrolling());
+  CHECK(f.vm->notice().id == "Enrolling…");
+  k.Click("settings.enrol");
+  k.Click("settings.lang.en");  // the screen answers while the server does not
+  CHECK(f.vm->draft_settings().language == i18n::Language::kEnglish);
+  CHECK(f.vm->enrolling());
+  server_answers.count_down();
+  REQUIRE(woken.WaitFor(1));
+  k.Frame();
+  CHECK_FALSE(f.vm->enrolling());
+  CHECK(calls == 1);
+  CHECK(f.vm->notice().id == "The device was not enrolled: {0}");
+  CHECK(k.Has("notice"));
+}
+
 TEST_CASE("Every screen fits every window with touch targets of 48 px or more", "[ui][screens]") {
   struct Size {
     float w, h, scale;
@@ -243,8 +288,11 @@ TEST_CASE("Every screen fits every window with touch targets of 48 px or more", 
         INFO("window " << size.w << "x" << size.h << " scale " << size.scale << " screen " << k.screen());
         CHECK(k.notes().rects.size() > 3);
         for (const auto& [name, r] : k.notes().rects) {
+          INFO(name << " " << r.w << "x" << r.h << " at " << r.x << "," << r.y);
+          // Nothing sticks out of the window, so no target is cut off at the side.
+          CHECK(r.x >= -0.5f);
+          CHECK(r.x + r.w <= size.w + 0.5f);
           if (IsText(name)) continue;
-          INFO(name);
           CHECK(r.h >= 48.0f * size.scale - 0.5f);
         }
       };
@@ -266,6 +314,74 @@ TEST_CASE("Every screen fits every window with touch targets of 48 px or more", 
       CHECK(k.screen() == "settings");
       check_targets();
     }
+  }
+}
+
+TEST_CASE("Every key of every keyboard page is a touch target in both directions", "[ui][screens]") {
+  struct Size {
+    float w, h, scale;
+  };
+  for (const Size size : {Size{412, 915, 1}, Size{1280, 800, 1}, Size{1920, 1080, 1}, Size{1080, 1920, 1},
+                          Size{1920, 1080, 1.5f}}) {
+    KioskFixture f;
+    HeadlessKiosk k(f, size.w, size.h, size.scale);
+    k.Click("home.session.0");
+    REQUIRE(k.screen() == "checkin");
+    const bool phone = size.w < 800;
+    // Each page of the keyboard, reached by its page keys.
+    const std::vector<std::string> pages =
+        phone ? std::vector<std::string>{"", "key.page.symbols", "key.page.european", "key.page.european_more"}
+              : std::vector<std::string>{"", "key.page.european"};
+    for (const std::string& page_key : pages) {
+      if (!page_key.empty()) k.Click(page_key);
+      INFO("window " << size.w << "x" << size.h << " scale " << size.scale << " page " << page_key);
+      int keys = 0;
+      for (const auto& [name, r] : k.notes().rects) {
+        if (name.rfind("key.", 0) != 0) continue;
+        INFO(name << " " << r.w << "x" << r.h << " at " << r.x << "," << r.y);
+        ++keys;
+        // At least 48 px at scale 1 (the kiosk's touch target; 44 px is the least a finger needs).
+        CHECK(r.w >= 48.0f * size.scale - 0.5f);
+        CHECK(r.h >= 48.0f * size.scale - 0.5f);
+        CHECK(r.x >= 0.0f);
+        CHECK(r.x + r.w <= size.w + 0.5f);
+        CHECK(r.y + r.h <= size.h + 0.5f);
+      }
+      CHECK(keys >= 20);
+    }
+    // The keys still type: on a phone a digit from the digit page, a letter after going back.
+    if (phone) {
+      k.Click("key.page.letters");
+      k.Click("key.page.symbols");
+      k.Click("key.7");
+      k.Click("key.page.letters");
+      k.Click("key.a");
+      CHECK(f.vm->field(FieldId::kSearch).text() == "7a");
+    }
+  }
+}
+
+TEST_CASE("The tablet and kiosk keyboards keep QWERTZ rows of 11 keys; the phone's are split", "[ui][screens]") {
+  KioskFixture f;
+  // Shift is on for the first letter of a name: the letter keys show capitals.
+  auto row_of = [](HeadlessKiosk& k, const std::string& key) { return k.Rect("key." + key).y; };
+  {
+    HeadlessKiosk k(f, 1280, 800);
+    k.Click("home.session.0");
+    CHECK(row_of(k, "Q") == row_of(k, "Ü"));
+    CHECK(row_of(k, "A") == row_of(k, "Ä"));
+    CHECK(k.Has("key.1"));  // digits on the letters page
+    CHECK_FALSE(k.Has("key.page.symbols"));
+  }
+  f.vm->ResetForNextPerson();
+  {
+    HeadlessKiosk k(f, 412, 915);
+    k.Click("home.session.0");
+    CHECK(row_of(k, "Q") == row_of(k, "Z"));
+    CHECK(row_of(k, "U") > row_of(k, "Z"));
+    CHECK(row_of(k, "U") == row_of(k, "Ü"));
+    CHECK_FALSE(k.Has("key.1"));
+    CHECK(k.Has("key.page.symbols"));
   }
 }
 

@@ -1,6 +1,10 @@
 // The kiosk view-model over a real store: search, check-in, scanner, walk-in, idle reset, privacy, PIN.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <latch>
+#include <thread>
+
 #include "client/viewmodels/trainer_pin.h"
 #include "kiosk_fixture.h"
 
@@ -444,14 +448,18 @@ TEST_CASE("Settings enrol the device with the typed server and code", "[ui][view
   std::string seen_url;
   std::string seen_code;
   test::TempDir* dir_for_enrol = nullptr;
+  test::WakeSignal woken;
+  int started_sync = 0;
   KioskOptions options;
-  options.enrol = [&](const std::string& url, const std::string& code) -> Status {
+  options.enrol = [&](const std::string& url, const std::string& code, const std::atomic<bool>&) -> Status {
     seen_url = url;
     seen_code = code;
     if (code != "K7QX2-MHT9C") return Status(ErrorCode::kPermissionDenied, "the enrolment code is not valid");
     test::WriteFile(dir_for_enrol->File("server.json"), R"({"url":")" + url + R"("})");
     return Status::Ok();
   };
+  options.on_enrolled = [&] { ++started_sync; };
+  options.wake_ui = [&] { woken.Notify(); };
   KioskFixture f(options);
   dir_for_enrol = &f.dir;
   f.vm->RequestSettings();
@@ -460,17 +468,151 @@ TEST_CASE("Settings enrol the device with the typed server and code", "[ui][view
   REQUIRE(f.vm->can_enrol());
   f.vm->EnrolDevice();
   CHECK(f.vm->notice().id == "Please enter the server URL and the enrolment code.");
+  CHECK_FALSE(f.vm->enrolling());
   f.vm->Focus(FieldId::kServerUrl);
   f.TypeSlowly("https://mint.example.org:8470");
   f.vm->Focus(FieldId::kEnrolCode);
   f.TypeSlowly("WRONG");
   f.vm->EnrolDevice();
-  CHECK(f.vm->notice().id == "The device was not enrolled: {0}");
   CHECK(f.vm->field(FieldId::kEnrolCode).empty());  // a code is not kept on screen
+  REQUIRE(woken.WaitFor(1));
+  f.vm->Update();
+  CHECK_FALSE(f.vm->enrolling());
+  CHECK(f.vm->notice().id == "The device was not enrolled: {0}");
+  CHECK(f.vm->notice().args == std::vector<std::string>{"the enrolment code is not valid"});
+  CHECK(started_sync == 0);
   f.TypeSlowly("K7QX2-MHT9C");
   f.vm->EnrolDevice();
+  REQUIRE(woken.WaitFor(2));
+  f.vm->Update();
   CHECK(seen_url == "https://mint.example.org:8470");
+  CHECK(seen_code == "K7QX2-MHT9C");
   CHECK(f.vm->notice().id == "This device is enrolled with {0}.");
+  CHECK(started_sync == 1);
   CHECK(f.vm->sync().state == SyncIndicator::State::kConnectedNotSynced);
   CHECK(f.vm->sync().host == "mint.example.org");
+}
+
+TEST_CASE("Enrolment runs off the UI thread: it says so, takes no second tap, and the result comes back", "[ui][viewmodel]") {
+  std::latch server_answers(1);
+  std::atomic<int> calls{0};
+  std::thread::id enrol_thread;
+  const std::thread::id ui_thread = std::this_thread::get_id();
+  std::thread::id on_enrolled_thread;
+  test::WakeSignal woken;
+  test::TempDir* dir_for_enrol = nullptr;
+  KioskOptions options;
+  options.enrol = [&](const std::string& url, const std::string&, const std::atomic<bool>&) -> Status {
+    ++calls;
+    enrol_thread = std::this_thread::get_id();
+    server_answers.wait();  // the network is slow
+    test::WriteFile(dir_for_enrol->File("server.json"), R"({"url":")" + url + R"("})");
+    return Status::Ok();
+  };
+  options.on_enrolled = [&] { on_enrolled_thread = std::this_thread::get_id(); };
+  options.wake_ui = [&] { woken.Notify(); };
+  KioskFixture f(options);
+  dir_for_enrol = &f.dir;
+  f.vm->RequestSettings();
+  f.vm->SubmitPin();
+  REQUIRE(f.vm->screen() == Screen::kSettings);
+  f.vm->Focus(FieldId::kServerUrl);
+  f.TypeSlowly("https://mint.example.org");
+  f.vm->Focus(FieldId::kEnrolCode);
+  f.TypeSlowly("K7QX2-MHT9C");
+  f.vm->EnrolDevice();
+
+  // The call returned at once; the server has not answered yet.
+  CHECK(f.vm->enrolling());
+  CHECK(f.vm->notice().id == "Enrolling…");
+  CHECK_FALSE(f.vm->notice().is_error);
+  CHECK(f.vm->field(FieldId::kEnrolCode).empty());
+  // The kiosk keeps working: frames, typing, a second tap (ignored), and no idle reset while
+  // the trainer waits for the server.
+  f.vm->Update();
+  f.vm->Focus(FieldId::kEnrolCode);
+  f.TypeSlowly("K7QX2-MHT9C");
+  f.vm->EnrolDevice();
+  CHECK(f.vm->field(FieldId::kEnrolCode).text() == "K7QX2-MHT9C");  // not taken by a second enrolment
+  f.vm->SetDraftIdleSeconds(30);
+  CHECK(f.vm->draft_settings().idle_seconds == 30);
+  f.clock.Advance(10 * 60 * 1000);
+  f.vm->Update();
+  CHECK(f.vm->screen() == Screen::kSettings);
+  CHECK(f.vm->enrolling());
+  CHECK(f.vm->notice().id == "Enrolling…");
+  CHECK(woken.count() == 0);
+
+  server_answers.count_down();
+  REQUIRE(woken.WaitFor(1));  // the window is woken when the answer is there
+  CHECK(f.vm->enrolling());   // taken by the UI thread only, in Update
+  f.vm->Update();
+  CHECK_FALSE(f.vm->enrolling());
+  CHECK(calls == 1);
+  CHECK(enrol_thread != ui_thread);
+  CHECK(on_enrolled_thread == ui_thread);
+  CHECK(f.vm->notice().id == "This device is enrolled with {0}.");
+  CHECK(f.vm->sync().host == "mint.example.org");
+  // A new enrolment can start once the last one is done.
+  f.vm->EnrolDevice();
+  CHECK(f.vm->enrolling());
+  REQUIRE(woken.WaitFor(2));
+  f.vm->Update();
+  CHECK(calls == 2);
+}
+
+TEST_CASE("Enrolment that ends after the settings were closed shows only in the sync indicator", "[ui][viewmodel]") {
+  std::latch server_answers(1);
+  test::WakeSignal woken;
+  test::TempDir* dir_for_enrol = nullptr;
+  KioskOptions options;
+  options.enrol = [&](const std::string& url, const std::string&, const std::atomic<bool>&) -> Status {
+    server_answers.wait();
+    test::WriteFile(dir_for_enrol->File("server.json"), R"({"url":")" + url + R"("})");
+    return Status::Ok();
+  };
+  options.wake_ui = [&] { woken.Notify(); };
+  KioskFixture f(options);
+  dir_for_enrol = &f.dir;
+  f.vm->RequestSettings();
+  f.vm->SubmitPin();
+  f.vm->Focus(FieldId::kServerUrl);
+  f.TypeSlowly("https://mint.example.org");
+  f.vm->Focus(FieldId::kEnrolCode);
+  f.TypeSlowly("K7QX2-MHT9C");
+  f.vm->EnrolDevice();
+  REQUIRE(f.vm->enrolling());
+  f.vm->CloseSettings();
+  CHECK(f.vm->screen() == Screen::kHome);
+  CHECK(f.vm->notice().empty());
+  server_answers.count_down();
+  REQUIRE(woken.WaitFor(1));
+  f.vm->Update();
+  CHECK_FALSE(f.vm->enrolling());
+  CHECK(f.vm->screen() == Screen::kHome);
+  CHECK(f.vm->notice().empty());  // nothing for the next teacher to read
+  CHECK(f.vm->sync().state == SyncIndicator::State::kConnectedNotSynced);
+}
+
+TEST_CASE("Closing the kiosk while an enrolment runs cancels it and waits for it", "[ui][viewmodel]") {
+  std::atomic<bool> saw_cancel{false};
+  test::WakeSignal started;
+  KioskOptions options;
+  options.enrol = [&](const std::string&, const std::string&, const std::atomic<bool>& cancel) -> Status {
+    started.Notify();
+    cancel.wait(false);  // a request that only ends when it is abandoned
+    saw_cancel = true;
+    return Status(ErrorCode::kUnavailable, "abandoned");
+  };
+  KioskFixture f(options);
+  f.vm->RequestSettings();
+  f.vm->SubmitPin();
+  f.vm->Focus(FieldId::kServerUrl);
+  f.TypeSlowly("https://mint.example.org");
+  f.vm->Focus(FieldId::kEnrolCode);
+  f.TypeSlowly("K7QX2-MHT9C");
+  f.vm->EnrolDevice();
+  REQUIRE(started.WaitFor(1));
+  f.vm.reset();  // returns only once the worker has ended
+  CHECK(saw_cancel);
 }

@@ -60,6 +60,11 @@ class XvfbServer {
 // Runs xdotool with DISPLAY set; true on exit status 0. `out` receives stdout when not null.
 bool Xdotool(const std::string& display, const std::vector<std::string>& args, std::string* out = nullptr);
 
+// Asks window `window_id` (decimal, as xdotool prints it) to close, as a window manager does
+// when its close button is pressed: a WM_DELETE_WINDOW message. True when it was sent.
+// (xdotool has no such command: its windowclose destroys the window.)
+bool RequestWindowClose(const std::string& display, const std::string& window_id);
+
 // The layout file written by the app when MINTKIOSK_TEST_LAYOUT is set (platform/test_layout.h).
 struct WidgetBox {
   int x = 0, y = 0, w = 0, h = 0;      // the whole item

@@ -6,6 +6,7 @@
 // SCREEN-LANG-WxH.png (home-de-1280x800.png, ...).
 #include <imgui.h>
 
+#include <atomic>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -36,6 +37,7 @@ struct Size {
 struct Shot {
   const char* name;
   std::function<void(KioskViewModel&)> prepare;
+  bool compact_keyboard_only = false;  // a state only the phone's compact keyboard has
 };
 
 std::string FirstOpenSession(const KioskViewModel& vm) {
@@ -57,6 +59,23 @@ const std::vector<Shot>& Shots() {
       {"checkin", [](KioskViewModel& vm) { vm.OpenSession(FirstOpenSession(vm)); }},
       {"checkin-results", [](KioskViewModel& vm) { OpenAndSearch(vm, "Mül"); }},
       {"checkin-nobody", [](KioskViewModel& vm) { OpenAndSearch(vm, "Xyzzyq"); }},
+      {"checkin-european",
+       [](KioskViewModel& vm) {
+         vm.OpenSession(FirstOpenSession(vm));
+         vm.PressKey({mk::client::KeyAction::kPage, "", 1, mk::client::KeyboardPage::kEuropean});
+       }},
+      {"checkin-european-more",
+       [](KioskViewModel& vm) {
+         vm.OpenSession(FirstOpenSession(vm));
+         vm.PressKey({mk::client::KeyAction::kPage, "", 1, mk::client::KeyboardPage::kEuropeanMore});
+       },
+       true},
+      {"checkin-digits",
+       [](KioskViewModel& vm) {
+         vm.OpenSession(FirstOpenSession(vm));
+         vm.PressKey({mk::client::KeyAction::kPage, "", 1, mk::client::KeyboardPage::kSymbols});
+       },
+       true},
       {"confirmation",
        [](KioskViewModel& vm) {
          // A different teacher each time: the same one again would be "already checked in".
@@ -81,6 +100,18 @@ const std::vector<Shot>& Shots() {
          vm.RequestSettings();
          vm.OnText(kPin);
          vm.SubmitPin();
+       }},
+      {"settings-enrolling",
+       [](KioskViewModel& vm) {
+         vm.RequestSettings();
+         vm.OnText(kPin);
+         vm.SubmitPin();
+         vm.Focus(mk::client::FieldId::kServerUrl);
+         vm.OnText("https://mint.example.org:8470");
+         vm.Focus(mk::client::FieldId::kEnrolCode);
+         vm.OnText("K7QX2-MHT9C");
+         vm.Focus(mk::client::FieldId::kNone);
+         vm.EnrolDevice();  // the server answers only when the view-model goes
        }},
   };
   return shots;
@@ -122,10 +153,21 @@ int main(int argc, char** argv) {
     for (const i18n::Language language : {i18n::Language::kGerman, i18n::Language::kEnglish}) {
       const char* lang = language == i18n::Language::kGerman ? "de" : "en";
       for (const Shot& shot : Shots()) {
+        const bool compact = mk::client::ComputeLayout(static_cast<float>(size.width), static_cast<float>(size.height),
+                                                       mk::client::WindowScale(static_cast<float>(size.width),
+                                                                               static_cast<float>(size.height)))
+                                 .compact_keyboard;
+        if (shot.compact_keyboard_only && !compact) continue;
         mk::client::KioskOptions kiosk;
         kiosk.data_dir = data;
         kiosk.kiosk_mode = true;
         kiosk.language = language;
+        // As in the kiosk: enrolment is offered. This server never answers; the request is
+        // abandoned when the view-model goes.
+        kiosk.enrol = [](const std::string&, const std::string&, const std::atomic<bool>& cancel) {
+          cancel.wait(false);
+          return mk::Status(mk::ErrorCode::kUnavailable, "abandoned");
+        };
         auto vm = KioskViewModel::Create(**store, *mk::SystemClock::Instance(), kiosk);
         if (!vm.ok()) return Fail(vm.status().message());
         KioskViewModel& model = **vm;
@@ -141,6 +183,7 @@ int main(int argc, char** argv) {
         const mk::Status run = (*window)->Run([&](const mk::platform::FrameInput&) {
           model.Update();
           ui.bold_font = mk::platform::BoldFont(ImGui::GetIO());
+          ui.heading_fonts = mk::platform::HeadingFonts(ImGui::GetIO());
           mk::client::DrawKiosk(ui, model);
           ++frames;
           return mk::platform::FrameResult{.keep_running = frames < 4, .redraw_soon = true};

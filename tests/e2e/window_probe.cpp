@@ -1,6 +1,6 @@
 // mk_window_probe: a minimal AppWindow program (a text field and a button) for harness tests and as benchmark baseline.
 //
-// Usage: mk_window_probe OUTPUT_FILE [--size WxH] [--empty]
+// Usage: mk_window_probe OUTPUT_FILE [--size WxH] [--empty] [--renderer auto|gl|sdl]
 // Each submitted text (Return in the field, or the button) is appended to OUTPUT_FILE as a line.
 // A close or terminate request appends "closed" or "terminated" and ends the program. --empty draws nothing but a blank window.
 #include <imgui.h>
@@ -57,7 +57,7 @@ void DrawProbe(ProbeState& state, const std::string& output) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: mk_window_probe OUTPUT_FILE [--size WxH] [--empty]\n");
+    std::fprintf(stderr, "usage: mk_window_probe OUTPUT_FILE [--size WxH] [--empty] [--renderer auto|gl|sdl]\n");
     return 2;
   }
   const std::string output = argv[1];
@@ -69,6 +69,10 @@ int main(int argc, char** argv) {
       if (std::sscanf(argv[++i], "%dx%d", &options.width, &options.height) != 2) return 2;
     } else if (std::strcmp(argv[i], "--empty") == 0) {
       empty = true;
+    } else if (std::strcmp(argv[i], "--renderer") == 0 && i + 1 < argc) {
+      const auto renderer = mk::platform::ParseRenderer(argv[++i]);
+      if (!renderer) return 2;
+      options.renderer = *renderer;
     } else {
       return 2;
     }

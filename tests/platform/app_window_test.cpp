@@ -1,4 +1,5 @@
-// A real SDL2 + OpenGL window (SDL_VIDEODRIVER=offscreen from ctest, or Xvfb): frames, events, screenshots.
+// A real SDL2 window drawn with OpenGL and with SDL_Renderer (SDL_VIDEODRIVER=offscreen from ctest, or
+// Xvfb): frames, events, screenshots, and the same pixels from both renderers.
 #include <catch2/catch.hpp>
 
 #include <SDL.h>
@@ -7,11 +8,13 @@
 #include <stb_image.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "platform/app_window.h"
 #include "platform/fonts.h"
@@ -26,18 +29,27 @@ extern "C" const char* __asan_default_options() { return "detect_leaks=0"; }
 using mk::platform::AppWindow;
 using mk::platform::FrameInput;
 using mk::platform::FrameResult;
+using mk::platform::Renderer;
 
 namespace {
 
-std::unique_ptr<AppWindow> MakeWindow(int width, int height) {
+std::unique_ptr<AppWindow> MakeWindow(int width, int height, Renderer renderer = Renderer::kAuto) {
   mk::platform::WindowOptions options;
   options.title = "mintkiosk platform test";
   options.width = width;
   options.height = height;
+  options.renderer = renderer;
   auto window = AppWindow::Create(options);
   INFO(window.status().message());
   REQUIRE(window.ok());
+  if (renderer != Renderer::kAuto) CHECK(window.value()->renderer() == renderer);
   return std::move(window).value();
+}
+
+// Both renderers this build has.
+Renderer AnyRenderer() {
+  return mk::platform::RendererAvailable(Renderer::kSdl) ? GENERATE(Renderer::kOpenGl, Renderer::kSdl)
+                                                         : Renderer::kOpenGl;
 }
 
 // Draws a full-window panel with a heading, a button and German text.
@@ -81,12 +93,12 @@ void PushQuit() {
 }
 
 // The window's close button: a window event, then the quit SDL sends for the last window.
-void PushWindowClose() {
+void PushWindowClose(const AppWindow& window) {
   SDL_Event e;
   SDL_zero(e);
   e.type = SDL_WINDOWEVENT;
   e.window.event = SDL_WINDOWEVENT_CLOSE;
-  e.window.windowID = SDL_GetWindowID(SDL_GL_GetCurrentWindow());
+  e.window.windowID = window.window_id();
   REQUIRE(SDL_PushEvent(&e) == 1);
   PushQuit();
 }
@@ -106,8 +118,10 @@ int CountForeground(const unsigned char* rgb, int w, int h) {
 }  // namespace
 
 TEST_CASE("a window renders a frame and saves it as a PNG of the window's size", "[platform][ui]") {
+  const Renderer renderer = AnyRenderer();
+  INFO("renderer " << mk::platform::RendererName(renderer));
   mk::test::TempDir dir;
-  auto window = MakeWindow(640, 400);
+  auto window = MakeWindow(640, 400, renderer);
   int draw_w = 0;
   int draw_h = 0;
   window->DrawableSize(&draw_w, &draw_h);
@@ -149,7 +163,7 @@ TEST_CASE("a window renders a frame and saves it as a PNG of the window's size",
 }
 
 TEST_CASE("the loop renders nothing while only foreign events arrive", "[platform][ui]") {
-  auto window = MakeWindow(320, 240);
+  auto window = MakeWindow(320, 240, AnyRenderer());
   const Uint32 foreign = SDL_RegisterEvents(1);
   REQUIRE(foreign != static_cast<Uint32>(-1));
   constexpr int kForeign = 200;
@@ -178,7 +192,7 @@ TEST_CASE("the loop renders nothing while only foreign events arrive", "[platfor
 }
 
 TEST_CASE("input, wake-ups and RequestFrame each cause frames and close requests go to the app", "[platform][ui]") {
-  auto window = MakeWindow(320, 240);
+  auto window = MakeWindow(320, 240, AnyRenderer());
   const int settled = 1 + AppWindow::kSettleFrames;
   int frames = 0;
   int wake_frame = 0;
@@ -233,13 +247,13 @@ TEST_CASE("input, wake-ups and RequestFrame each cause frames and close requests
     if (!in.dropped_files.empty()) {
       drop_frame = frames;
       dropped = in.dropped_files;
-      PushWindowClose();
+      PushWindowClose(*window);
     }
     if (in.close_requested) {
       close_frame = frames;
       // The app decides: the first close request is ignored, the second ends the loop.
       if (close_frame > 0 && frames > drop_frame + 1) return FrameResult{.keep_running = false};
-      PushWindowClose();
+      PushWindowClose(*window);
     }
     return result;
   });
@@ -265,11 +279,11 @@ TEST_CASE("input, wake-ups and RequestFrame each cause frames and close requests
 }
 
 TEST_CASE("SetUiScale rebuilds the fonts at the new size", "[platform][ui]") {
-  auto window = MakeWindow(320, 240);
+  auto window = MakeWindow(320, 240, AnyRenderer());
   CHECK(ImGui::GetIO().Fonts->Fonts[0]->FontSize == AppWindow::kBaseFontPixels);
   window->SetUiScale(1.5f);
   CHECK(window->ui_scale() == 1.5f);
-  CHECK(ImGui::GetIO().Fonts->Fonts.Size == 3);
+  CHECK(ImGui::GetIO().Fonts->Fonts.Size == 2 + mk::platform::kHeadingFontCount);
   CHECK(ImGui::GetIO().Fonts->Fonts[0]->FontSize == AppWindow::kBaseFontPixels * 1.5f);
   float in_frame_size = 0.0f;
   int frames = 0;
@@ -283,4 +297,132 @@ TEST_CASE("SetUiScale rebuilds the fonts at the new size", "[platform][ui]") {
               })
               .ok());
   CHECK(in_frame_size == AppWindow::kBaseFontPixels * 2.0f);
+}
+
+namespace {
+
+// The sample frame from a window with `renderer`, as RGB pixels.
+std::vector<unsigned char> RenderSample(Renderer renderer, const std::string& png, int* w, int* h) {
+  auto window = MakeWindow(480, 200, renderer);
+  int frames = 0;
+  REQUIRE(window
+              ->Run([&](const FrameInput&) {
+                ++frames;
+                DrawSample();
+                return FrameResult{.keep_running = frames < 3, .redraw_soon = true};
+              })
+              .ok());
+  REQUIRE(window->SaveScreenshot(png).ok());
+  int channels = 0;
+  unsigned char* rgb = stbi_load(png.c_str(), w, h, &channels, 3);
+  REQUIRE(rgb != nullptr);
+  std::vector<unsigned char> pixels(rgb, rgb + static_cast<size_t>(*w) * *h * 3);
+  stbi_image_free(rgb);
+  return pixels;
+}
+
+}  // namespace
+
+TEST_CASE("SDL_Renderer draws the same text, button and colours as OpenGL", "[platform][ui]") {
+  if (!mk::platform::RendererAvailable(Renderer::kSdl)) {
+    WARN("this build has no SDL_Renderer backend");
+    return;
+  }
+  mk::test::TempDir dir;
+  int gl_w = 0;
+  int gl_h = 0;
+  int sdl_w = 0;
+  int sdl_h = 0;
+  const auto gl = RenderSample(Renderer::kOpenGl, dir.File("gl.png"), &gl_w, &gl_h);
+  const auto sdl = RenderSample(Renderer::kSdl, dir.File("sdl.png"), &sdl_w, &sdl_h);
+  REQUIRE(gl_w == sdl_w);
+  REQUIRE(gl_h == sdl_h);
+  // Rasterisers differ in anti-aliasing and may put an edge one pixel over, and OpenGL places
+  // small glyphs on subpixels where SDL_Renderer snaps them to pixels, so a long line drifts by
+  // a few pixels: a pixel matches when a pixel of the other image at most 3 pixels to the side
+  // or 1 up or down has nearly its colour. Anything missing (a glyph, the button, a wrong
+  // colour or texture) leaves many pixels without a match.
+  auto unmatched = [&](const std::vector<unsigned char>& a, const std::vector<unsigned char>& b) {
+    int n = 0;
+    for (int y = 0; y < gl_h; ++y) {
+      for (int x = 0; x < gl_w; ++x) {
+        const unsigned char* p = &a[(static_cast<size_t>(y) * gl_w + x) * 3];
+        int best = 255;
+        for (int dy = -1; dy <= 1; ++dy) {
+          for (int dx = -3; dx <= 3; ++dx) {
+            const int yy = std::clamp(y + dy, 0, gl_h - 1);
+            const int xx = std::clamp(x + dx, 0, gl_w - 1);
+            const unsigned char* q = &b[(static_cast<size_t>(yy) * gl_w + xx) * 3];
+            int diff = 0;
+            for (int c = 0; c < 3; ++c) diff = std::max(diff, std::abs(int{p[c]} - int{q[c]}));
+            best = std::min(best, diff);
+          }
+        }
+        if (best > 64) ++n;
+      }
+    }
+    return n;
+  };
+  const int pixels = gl_w * gl_h;
+  const int sdl_only = unmatched(sdl, gl);
+  const int gl_only = unmatched(gl, sdl);
+  INFO(sdl_only << " and " << gl_only << " of " << pixels << " pixels have no match in the other image");
+  CHECK(sdl_only < pixels / 500);
+  CHECK(gl_only < pixels / 500);
+  CHECK(CountForeground(sdl.data(), sdl_w, sdl_h) > 2000);
+}
+
+TEST_CASE("the renderer is chosen by option, by MINTKIOSK_RENDERER, or automatically", "[platform][ui]") {
+  CHECK(mk::platform::ParseRenderer("gl") == Renderer::kOpenGl);
+  CHECK(mk::platform::ParseRenderer("sdl") == Renderer::kSdl);
+  CHECK(mk::platform::ParseRenderer("auto") == Renderer::kAuto);
+  CHECK_FALSE(mk::platform::ParseRenderer("vulkan"));
+  CHECK(std::string(mk::platform::RendererName(Renderer::kSdl)) == "sdl");
+  const Renderer automatic =
+      mk::platform::RendererAvailable(Renderer::kSdl) ? Renderer::kSdl : Renderer::kOpenGl;
+  CHECK(MakeWindow(320, 240)->renderer() == automatic);
+  REQUIRE(setenv("MINTKIOSK_RENDERER", "gl", 1) == 0);
+  CHECK(MakeWindow(320, 240)->renderer() == Renderer::kOpenGl);
+  REQUIRE(setenv("MINTKIOSK_RENDERER", "vulkan", 1) == 0);
+  mk::platform::WindowOptions options;
+  CHECK(AppWindow::Create(options).status().code() == mk::ErrorCode::kInvalidArgument);
+  REQUIRE(unsetenv("MINTKIOSK_RENDERER") == 0);
+}
+
+TEST_CASE("the font atlas lives in the renderer only, not twice in memory", "[platform][ui]") {
+  auto window = MakeWindow(320, 240, AnyRenderer());
+  const ImFontAtlas& atlas = *ImGui::GetIO().Fonts;
+  CHECK(atlas.TexPixelsAlpha8 == nullptr);
+  CHECK(atlas.TexPixelsRGBA32 == nullptr);
+  CHECK(atlas.TexID != ImTextureID{});
+  window->SetUiScale(1.5f);
+  CHECK(ImGui::GetIO().Fonts->TexPixelsAlpha8 == nullptr);
+  CHECK(ImGui::GetIO().Fonts->TexPixelsRGBA32 == nullptr);
+}
+
+TEST_CASE("a fullscreen window covers the whole display, with or without a window manager", "[platform][ui]") {
+  mk::platform::WindowOptions options;
+  options.title = "mintkiosk platform test";
+  options.width = 320;
+  options.height = 240;
+  options.fullscreen = true;
+  auto window = AppWindow::Create(options);
+  INFO(window.status().message());
+  REQUIRE(window.ok());
+  SDL_Rect bounds;
+  REQUIRE(SDL_GetDisplayBounds(0, &bounds) == 0);
+  int frames = 0;
+  int width = 0;
+  int height = 0;
+  REQUIRE((*window)
+              ->Run([&](const FrameInput& in) {
+                ++frames;
+                width = in.width;
+                height = in.height;
+                return FrameResult{.keep_running = false};
+              })
+              .ok());
+  CHECK((*window)->fullscreen());
+  CHECK(width == bounds.w);
+  CHECK(height == bounds.h);
 }

@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <imgui.h>
 #include <imgui_internal.h>  // ImTextCharFromUtf8
@@ -41,19 +42,28 @@ struct ScopedEnv {
 TEST_CASE("LoadFonts adds regular, bold and heading DejaVu Sans with the European glyphs", "[platform][fonts]") {
   HeadlessImGui imgui;
   ImGuiIO& io = ImGui::GetIO();
+  CHECK(mk::platform::HeadingFonts(io).empty());
   REQUIRE(mk::platform::LoadFonts(io, 24.0f).ok());
   REQUIRE(io.Fonts->Build());
-  REQUIRE(io.Fonts->Fonts.Size == 3);
+  REQUIRE(io.Fonts->Fonts.Size == 2 + mk::platform::kHeadingFontCount);
   REQUIRE(mk::platform::BoldFont(io) == io.Fonts->Fonts[1]);
-  REQUIRE(mk::platform::HeadingFont(io) == io.Fonts->Fonts[2]);
-  CHECK(io.Fonts->Fonts[2]->FontSize == 24.0f * mk::platform::kHeadingScale);
+  const std::vector<ImFont*> headings = mk::platform::HeadingFonts(io);
+  REQUIRE(headings.size() == static_cast<size_t>(mk::platform::kHeadingFontCount));
+  for (int i = 0; i < mk::platform::kHeadingFontCount; ++i) {
+    CHECK(headings[i] == io.Fonts->Fonts[2 + i]);
+    CHECK(headings[i]->FontSize == 24.0f * mk::platform::kHeadingScales[i]);
+  }
+  // The bold file is in memory once, however many sizes are made from it.
+  int owned = 0;
+  for (const ImFontConfig& config : io.Fonts->ConfigData) owned += config.FontDataOwnedByAtlas ? 1 : 0;
+  CHECK(owned == 2);
 
   // ä ö ü ß Ł ł Ø ø Æ æ Œ œ ș ț „ “ – € … and their capitals where the list has none.
   const ImWchar needed[] = {0x00E4, 0x00F6, 0x00FC, 0x00DF, 0x00C4, 0x00D6, 0x00DC, 0x0141, 0x0142, 0x00D8,
                             0x00F8, 0x00C6, 0x00E6, 0x0152, 0x0153, 0x0219, 0x021B, 0x0218, 0x021A, 0x201E,
                             0x201C, 0x2013, 0x20AC, 0x2026, 0x0103, 0x0161, 0x017E, 0x0151, 0x0171, 0x0117,
                             0x0127, 0x00E9, 0x00F1, 0x00E5, 0x2019, 0x2014, 0x1E9E};
-  for (ImFont* font : {io.Fonts->Fonts[0], io.Fonts->Fonts[1], io.Fonts->Fonts[2]}) {
+  for (ImFont* font : io.Fonts->Fonts) {
     INFO("font " << font->GetDebugName());
     for (ImWchar c : needed) {
       INFO("U+" << std::hex << static_cast<unsigned>(c));
@@ -112,4 +122,21 @@ TEST_CASE("LoadFonts rejects a size that is not positive", "[platform][fonts]") 
 TEST_CASE("FontDir defaults to the fonts-dejavu-core directory", "[platform][fonts]") {
   ScopedEnv env("MINTKIOSK_FONT_DIR", "");
   CHECK(mk::platform::FontDir() == "/usr/share/fonts/truetype/dejavu");
+}
+
+TEST_CASE("For a renderer without texture filtering glyphs are not oversampled and sit on whole pixels", "[platform][fonts]") {
+  for (const auto sampling : {mk::platform::FontSampling::kLinear, mk::platform::FontSampling::kNearest}) {
+    HeadlessImGui imgui;
+    ImGuiIO& io = ImGui::GetIO();
+    REQUIRE(mk::platform::LoadFonts(io, 20.0f, sampling).ok());
+    for (const ImFontConfig& config : io.Fonts->ConfigData) {
+      INFO(config.Name);
+      if (sampling == mk::platform::FontSampling::kNearest || config.SizePixels >= 24.0f) {
+        CHECK(config.OversampleH == 1);
+        CHECK(config.PixelSnapH);
+      } else {
+        CHECK(config.OversampleH == 2);  // small text, sharper through bilinear filtering
+      }
+    }
+  }
 }

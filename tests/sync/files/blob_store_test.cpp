@@ -183,6 +183,90 @@ TEST_CASE("Read serves bounded ranges of complete blobs", "[files]") {
   CHECK(blobs.Read(info->sha256, 0, info->size).value().size() == static_cast<size_t>(BlobStore::kMaxReadBytes));
 }
 
+TEST_CASE("a PartialWriter appends piece by piece from the offset it was opened at", "[files]") {
+  test::TempDir dir;
+  BlobStore blobs = OpenStore(dir);
+  const std::string bytes = TestBytes(100 * 1000 + 17, 7);
+  const std::string sha = sync::Sha256Hex(bytes);
+
+  // The first response: three pieces, then the link drops; what arrived is flushed and kept.
+  {
+    auto writer = blobs.OpenPartial(sha, 0);
+    INFO(writer.status().message());
+    REQUIRE(writer.ok());
+    for (size_t at = 0; at < 30000; at += 10000) REQUIRE(writer->Append(std::string_view(bytes).substr(at, 10000)).ok());
+    CHECK(writer->Append("").ok());
+    CHECK(writer->size() == 30000);
+    CHECK(blobs.PartialSize(sha).value() == 30000);  // in the file before the flush already
+    REQUIRE(writer->Flush().ok());
+    REQUIRE(writer->Flush().ok());  // nothing new: a no-op
+  }
+  CHECK(blobs.PartialSize(sha).value() == 30000);
+  CHECK_FALSE(blobs.Has(sha).value());
+
+  // Opened at any other offset: refused, and told where to continue.
+  for (int64_t wrong : {0, 29999, 30001}) {
+    INFO(wrong);
+    int64_t held = -1;
+    auto refused = blobs.OpenPartial(sha, wrong, &held);
+    CHECK(refused.status().code() == ErrorCode::kFailedPrecondition);
+    CHECK(refused.status().message().find("offset mismatch") != std::string::npos);
+    CHECK(held == 30000);
+  }
+  CHECK(blobs.OpenPartial(sha, -1).status().code() == ErrorCode::kInvalidArgument);
+  CHECK(blobs.OpenPartial("../x", 0).status().code() == ErrorCode::kInvalidArgument);
+
+  // The next response continues at the exact byte; a writer survives being moved.
+  auto opened = blobs.OpenPartial(sha, 30000);
+  REQUIRE(opened.ok());
+  BlobStore::PartialWriter writer = std::move(*opened);
+  for (size_t at = 30000; at < bytes.size(); at += 16384) {
+    REQUIRE(writer.Append(std::string_view(bytes).substr(at, 16384)).ok());
+  }
+  REQUIRE(writer.Flush().ok());
+  CHECK(writer.size() == static_cast<int64_t>(bytes.size()));
+  REQUIRE(blobs.Complete(sha, static_cast<int64_t>(bytes.size())).ok());
+  CHECK(test::ReadFile(blobs.BlobPath(sha)) == bytes);
+  // Complete now: nothing more is taken.
+  CHECK(writer.Append("x").code() == ErrorCode::kAlreadyExists);
+  CHECK(blobs.OpenPartial(sha, 0).status().code() == ErrorCode::kAlreadyExists);
+  CHECK_FALSE(FileExists(blobs.PartialPath(sha)));
+}
+
+TEST_CASE("a PartialWriter stops when another writer changed the partial file", "[files]") {
+  test::TempDir dir;
+  BlobStore blobs = OpenStore(dir);
+  const std::string bytes = TestBytes(4000, 8);
+  const std::string sha = sync::Sha256Hex(bytes);
+  auto writer = blobs.OpenPartial(sha, 0);
+  REQUIRE(writer.ok());
+  REQUIRE(writer->Append(std::string_view(bytes).substr(0, 1000)).ok());
+
+  SECTION("another writer appended in between") {
+    REQUIRE(blobs.AppendChunk(sha, 1000, std::string_view(bytes).substr(1000, 500)).ok());
+    Status s = writer->Append(std::string_view(bytes).substr(1000, 1000));
+    CHECK(s.code() == ErrorCode::kFailedPrecondition);
+    CHECK(s.message().find("1500") != std::string::npos);
+    CHECK(writer->size() == 1000);
+    CHECK(blobs.PartialSize(sha).value() == 1500);  // nothing written twice
+  }
+  SECTION("another writer discarded it") {
+    REQUIRE(blobs.DiscardPartial(sha).ok());
+    Status s = writer->Append(std::string_view(bytes).substr(1000, 1000));
+    CHECK(s.code() == ErrorCode::kFailedPrecondition);
+    CHECK(s.message().find("replaced or deleted") != std::string::npos);
+    CHECK(blobs.PartialSize(sha).value() == 0);
+    CHECK_FALSE(FileExists(blobs.PartialPath(sha)));
+  }
+  SECTION("another writer completed the blob") {
+    REQUIRE(blobs.AppendChunk(sha, 1000, std::string_view(bytes).substr(1000)).ok());
+    REQUIRE(blobs.Complete(sha, static_cast<int64_t>(bytes.size())).ok());
+    CHECK(writer->Append(std::string_view(bytes).substr(1000, 1000)).code() == ErrorCode::kAlreadyExists);
+    CHECK(test::ReadFile(blobs.BlobPath(sha)) == bytes);
+  }
+  CHECK(writer->Flush().ok());
+}
+
 TEST_CASE("concurrent writers of one blob never interleave: each offset is taken once", "[files]") {
   test::TempDir dir;
   BlobStore blobs = OpenStore(dir);
@@ -206,6 +290,44 @@ TEST_CASE("concurrent writers of one blob never interleave: each offset is taken
   for (auto& t : writers) t.join();
   CHECK(appended.load() == static_cast<int>(bytes.size() / kPiece));
   REQUIRE(blobs.Complete(sha, static_cast<int64_t>(bytes.size())).ok());
+  CHECK(test::ReadFile(blobs.BlobPath(sha)) == bytes);
+}
+
+TEST_CASE("PartialWriters and AppendChunk on one blob at once never interleave", "[files]") {
+  test::TempDir dir;
+  BlobStore blobs = OpenStore(dir);
+  const std::string bytes = TestBytes(64 * 60, 9);
+  const std::string sha = sync::Sha256Hex(bytes);
+  const auto total = static_cast<int64_t>(bytes.size());
+  constexpr size_t kPiece = 64;
+  std::atomic<int> appended{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, streaming = w % 2 == 0] {
+      BlobStore mine = BlobStore::Open(blobs.dir()).value();
+      for (int attempt = 0; attempt < 100000; ++attempt) {
+        auto held = mine.PartialSize(sha);
+        if (!held.ok() || *held >= total) return;
+        if (!streaming) {
+          const auto at = static_cast<size_t>(*held);
+          if (mine.AppendChunk(sha, *held, std::string_view(bytes).substr(at, kPiece)).ok()) appended.fetch_add(1);
+          continue;
+        }
+        // A "response" of up to five pieces, until another writer gets in between.
+        auto writer = mine.OpenPartial(sha, *held);
+        if (!writer.ok()) continue;
+        for (int piece = 0; piece < 5 && writer->size() < total; ++piece) {
+          const auto at = static_cast<size_t>(writer->size());
+          if (!writer->Append(std::string_view(bytes).substr(at, kPiece)).ok()) break;
+          appended.fetch_add(1);
+        }
+        if (!writer->Flush().ok()) return;
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  CHECK(appended.load() == static_cast<int>(bytes.size() / kPiece));
+  REQUIRE(blobs.Complete(sha, total).ok());
   CHECK(test::ReadFile(blobs.BlobPath(sha)) == bytes);
 }
 

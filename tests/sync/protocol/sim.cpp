@@ -86,13 +86,14 @@ Status SimServer::Publish() {
   return tx.Commit();
 }
 
-Status SimServer::Apply(const std::string& origin, Change change) {
+Status SimServer::Apply(sync::MergeSession& merge, const std::string& origin, Change change) {
   MK_RETURN_IF_ERROR(sync::ValidateChange(change));
-  MK_ASSIGN_OR_RETURN(std::string centre, sync::CentreOfChange(store_->db(), change));
+  MK_ASSIGN_OR_RETURN(std::string centre, merge.CentreOf(change));
   if (!centre.empty() && centre != centre_id_) return PermissionDenied("foreign centre");
-  MK_ASSIGN_OR_RETURN(sync::ApplyOutcome outcome, sync::ApplyChange(store_->db(), change));
+  MK_ASSIGN_OR_RETURN(sync::ApplyOutcome outcome, merge.Apply(change));
   if (outcome == sync::ApplyOutcome::kNoEffect) return Status::Ok();
-  MK_RETURN_IF_ERROR(sync::ScrubErased(store_->db(), change).status());
+  MK_ASSIGN_OR_RETURN(std::optional<Change> scrubbed, merge.Scrubbed(change));
+  if (scrubbed) change = std::move(*scrubbed);
   if (change.op == sync::ChangeOp::kErase) {
     // What mintkiosk-server does to its log: no old change keeps the person's name.
     for (LogEntry& e : log_) MK_RETURN_IF_ERROR(sync::ScrubErased(store_->db(), e.change).status());
@@ -110,11 +111,15 @@ Status SimServer::Push(SimDevice& device, size_t batch) {
     {
       store::ChangeCapture::Suppress quiet(store_->capture());
       MK_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_->db()));
-      for (auto& e : entries) {
-        if (e.seq <= acked) continue;
-        if (e.seq != acked + 1) return FailedPrecondition("sequence gap");
-        MK_RETURN_IF_ERROR(Apply(device.store->device_id(), e.change));
-        acked = e.seq;
+      {
+        // As mintkiosk-server does: one merge session per batch.
+        sync::MergeSession merge(store_->db());
+        for (auto& e : entries) {
+          if (e.seq <= acked) continue;
+          if (e.seq != acked + 1) return FailedPrecondition("sequence gap");
+          MK_RETURN_IF_ERROR(Apply(merge, device.store->device_id(), e.change));
+          acked = e.seq;
+        }
       }
       MK_RETURN_IF_ERROR(tx.Commit());
     }
@@ -130,11 +135,16 @@ Status SimServer::Pull(SimDevice& device, size_t page) {
     store::ChangeCapture::Suppress quiet(device.store->capture());
     MK_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(db));
     const int64_t end = std::min<int64_t>(device.cursor + static_cast<int64_t>(page), static_cast<int64_t>(log_.size()));
-    for (int64_t i = device.cursor; i < end; ++i) {
-      const LogEntry& e = log_[static_cast<size_t>(i)];
-      if (e.origin == device.store->device_id()) continue;
-      MK_RETURN_IF_ERROR(device.store->capture().hlc().Observe(e.change.hlc));
-      MK_RETURN_IF_ERROR(sync::ApplyChange(db, e.change).status());
+    {
+      // As a device does for a pull page: one merge session per page.
+      sync::MergeSession merge(db);
+      for (int64_t i = device.cursor; i < end; ++i) {
+        const LogEntry& e = log_[static_cast<size_t>(i)];
+        if (e.origin == device.store->device_id()) continue;
+        MK_RETURN_IF_ERROR(device.store->capture().hlc().Observe(e.change.hlc));
+        MK_RETURN_IF_ERROR(sync::ValidateChange(e.change));
+        MK_RETURN_IF_ERROR(merge.Apply(e.change).status());
+      }
     }
     MK_RETURN_IF_ERROR(tx.Commit());
     device.cursor = end;

@@ -9,6 +9,7 @@
 
 #include "sync/common/clock.h"
 #include "sync/protocol/change.h"
+#include "sync/protocol/merge.h"
 #include "sync/store/store.h"
 #include "tests/support/test_support.h"
 
@@ -47,7 +48,7 @@ class SimServer {
   Status Erase(const std::string& person_id);
 
  private:
-  Status Apply(const std::string& origin, sync::Change change);
+  Status Apply(sync::MergeSession& merge, const std::string& origin, sync::Change change);
   std::unique_ptr<store::Store> store_;
   FakeClock clock_{kSimNowMs};
   std::vector<LogEntry> log_;

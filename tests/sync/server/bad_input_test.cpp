@@ -89,6 +89,63 @@ TEST_CASE("bad input: a table of malformed requests, each refused with nothing s
   CHECK(!Contains(f.server().Log(), device.token));
 }
 
+TEST_CASE("bad input: a Range header never cuts a JSON answer of an endpoint that serves no ranges", "[server]") {
+  ServerFixture f;
+  EnrolledDevice device = f.Enroll(f.centre_a());
+  auto with_range = [&](const std::string& method, const std::string& path, const std::string& range,
+                        bool authenticated) {
+    sync::HttpRequest request;
+    request.method = method;
+    request.path = path;
+    if (method == "POST") {
+      request.content_type = "application/json";
+      request.body = "{\"code\":\"AAAA";  // truncated JSON: refused with a JSON error
+    }
+    if (!range.empty()) request.headers.emplace_back("Range", range);
+    return f.Send(request, authenticated ? device.token : "");
+  };
+  struct Case {
+    const char* name;
+    std::string method;
+    std::string path;
+    bool authenticated;
+    long status;
+  };
+  const std::vector<Case> cases = {
+      {"health", "GET", "/v1/health", false, 200},
+      {"the device's own record", "GET", "/v1/device", true, 200},
+      {"a refused parameter", "GET", "/v1/sessions?from=yesterday", true, 400},
+      {"no such endpoint", "GET", "/v1/nothing", true, 404},
+      {"without a token", "GET", "/v1/device", false, 401},
+      {"a refused body", "POST", "/v1/enroll", false, 400},
+      {"a file's status", "GET", "/v1/files/" + std::string(64, 'a'), true, 404},
+  };
+  for (const Case& c : cases) {
+    const sync::HttpResponse plain = with_range(c.method, c.path, "", c.authenticated);
+    REQUIRE(plain.status == c.status);
+    REQUIRE(nlohmann::json::parse(plain.body, nullptr, false).is_object());
+    for (const std::string& range : {std::string("bytes=0-3"), std::string("bytes=5-"), std::string("bytes=0-1,4-5")}) {
+      INFO(c.name << " with Range: " << range);
+      const sync::HttpResponse r = with_range(c.method, c.path, range, c.authenticated);
+      INFO(Describe(r));
+      CHECK(r.status == c.status);  // never 206
+      CHECK(Contains(r.content_type, "application/json"));
+      CHECK(nlohmann::json::parse(r.body, nullptr, false).is_object());
+      if (c.method == "GET" && c.path != "/v1/health") CHECK(r.body == plain.body);
+    }
+    // A Range that does not parse is refused by httplib before any route or handler sees the
+    // request (416); the answer is still a whole JSON error.
+    for (const std::string& range : {std::string("bytes=x-"), std::string("items=0-1")}) {
+      INFO(c.name << " with Range: " << range);
+      const sync::HttpResponse r = with_range(c.method, c.path, range, c.authenticated);
+      INFO(Describe(r));
+      CHECK((r.status == c.status || r.status == 416));
+      CHECK(Contains(r.content_type, "application/json"));
+      CHECK(nlohmann::json::parse(r.body, nullptr, false).is_object());
+    }
+  }
+}
+
 struct RawCase {
   const char* name;
   std::string bytes;

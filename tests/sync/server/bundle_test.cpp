@@ -38,8 +38,15 @@ TEST_CASE("bundle format: what is written is read back and verified", "[server][
   CHECK(parsed->header.created_at_ms == 1764230400000);
   CHECK(parsed->header.acked_seq == 17);
   CHECK(parsed->header.version == sync::kProtocolVersion);
-  CHECK(parsed->payload == payload);
   CHECK(sync::VerifyBundle(bytes, kKey).ok());
+  // The payload is sealed: not readable in the file, opened only with the device's key.
+  CHECK(parsed->payload != payload);
+  CHECK(bytes.find("binary") == std::string::npos);
+  auto opened = sync::OpenBundlePayload(parsed->payload, kKey);
+  REQUIRE(opened.ok());
+  CHECK(*opened == payload);
+  CHECK(sync::OpenBundlePayload(parsed->payload, server::HashSecret("another token")).status().code() ==
+        ErrorCode::kPermissionDenied);
 
   // Another device's key, any flipped byte, a cut file: refused.
   Status other = sync::VerifyBundle(bytes, server::HashSecret("another token"));
@@ -251,7 +258,11 @@ TEST_CASE("export-bundle writes the centre's log for one device, signed for it",
   CHECK(parsed->header.device_id == s.a1.id);
   CHECK(parsed->header.centre_id == s.f.centre_a());
   CHECK(parsed->header.acked_seq == 2);
-  auto page = sync::DecodePullPage(parsed->payload);
+  auto payload = sync::OpenBundlePayload(parsed->payload, server::HashSecret(s.a1.token));
+  REQUIRE(payload.ok());
+  // Sealed: no name of the roster can be read in the file itself.
+  CHECK(bytes.find("Schule am See") == std::string::npos);
+  auto page = sync::DecodePullPage(*payload);
   REQUIRE(page.ok());
   CHECK_FALSE(page->more);
   CHECK(page->cursor == LogCount(s.f));
