@@ -213,4 +213,15 @@ Result<DecodedText> DecodeToUtf8(std::string_view bytes) {
   return DecodedText{std::move(utf8), SourceEncoding::kWindows1252};
 }
 
+std::string HexLower(const unsigned char* bytes, size_t n) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(n * 2);
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back(kDigits[bytes[i] >> 4]);
+    out.push_back(kDigits[bytes[i] & 0xF]);
+  }
+  return out;
+}
+
 }  // namespace mk

@@ -20,6 +20,9 @@ struct DecodedText {
 // True when `bytes` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool IsValidUtf8(std::string_view bytes);
 
+// Bytes as lower-case hexadecimal, two digits a byte (digests, tokens).
+std::string HexLower(const unsigned char* bytes, size_t n);
+
 // Detection, in order: a UTF-8 BOM means UTF-8 (the rest must be valid UTF-8, else an error
 // naming the line and byte); UTF-16/32 BOMs are refused with a message saying to save as
 // UTF-8 or CSV; bytes that are valid UTF-8 are UTF-8; anything else is Windows-1252 (what

@@ -63,16 +63,6 @@ void Append(std::string* out, char32_t cp) {
   }
 }
 
-bool IsValid(std::string_view text) {
-  size_t pos = 0;
-  while (pos < text.size()) {
-    const size_t start = pos;
-    // A malformed byte decodes to U+FFFD advancing one byte; a real U+FFFD takes three.
-    if (DecodeNext(text, &pos) == kReplacement && pos - start == 1) return false;
-  }
-  return true;
-}
-
 size_t Length(std::string_view text) {
   size_t count = 0;
   for (size_t pos = 0; pos < text.size(); ++count) DecodeNext(text, &pos);

@@ -17,10 +17,6 @@ char32_t DecodeNext(std::string_view text, size_t* pos);
 
 void Append(std::string* out, char32_t cp);
 
-// Whether `text` is well-formed UTF-8 (no stray continuation bytes, overlong forms, surrogates
-// or code points beyond U+10FFFF).
-bool IsValid(std::string_view text);
-
 // Number of code points (malformed bytes count one each).
 size_t Length(std::string_view text);
 

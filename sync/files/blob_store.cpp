@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sodium.h>
+
+#include "sync/common/text_encoding.h"
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,16 +30,7 @@ void EnsureSodium() {
   (void)kInit;
 }
 
-std::string Hex(const unsigned char* bytes, size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(kDigits[bytes[i] >> 4]);
-    out.push_back(kDigits[bytes[i] & 0xF]);
-  }
-  return out;
-}
+std::string Hex(const unsigned char* bytes, size_t n) { return HexLower(bytes, n); }
 
 // The one place errno becomes a Status in this store.
 Status ErrnoStatus(int err, const std::string& what, const std::string& path) {

@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 
+#include "sync/common/text_encoding.h"
 #include "sync/store/sync_tables.h"
 
 namespace mk::sync {
@@ -52,13 +53,7 @@ Result<std::string> CanonicalHash(store::Database& db, const std::string& centre
   MK_ASSIGN_OR_RETURN(std::string dump, CanonicalDump(db, centre_id));
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(dump.data()), dump.size());
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char b : digest) {
-    hex += kHex[b >> 4];
-    hex += kHex[b & 15];
-  }
-  return hex;
+  return HexLower(digest, sizeof digest);
 }
 
 }  // namespace mk::sync

@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sync/common/utf8.h"
+#include "sync/common/text_encoding.h"
 #include "sync/store/search_index.h"
 #include "sync/store/sync_tables.h"
 
@@ -792,7 +792,7 @@ Result<std::optional<Change>> MergeSession::Scrubbed(const Change& change) {
 Status ValidateChange(const Change& c) {
   const SyncTable* t = store::FindSyncTable(c.table);
   if (!t) return InvalidArgument("unknown table '" + c.table.substr(0, 64) + "'");
-  if (c.key.empty() || c.key.size() > kMaxKeyBytes || !utf8::IsValid(c.key)) {
+  if (c.key.empty() || c.key.size() > kMaxKeyBytes || !IsValidUtf8(c.key)) {
     return InvalidArgument(c.table + ": the key is empty, too long or not UTF-8");
   }
   const std::vector<std::string> key = SplitKey(c.key);
@@ -836,7 +836,7 @@ Status ValidateChange(const Change& c) {
         return InvalidArgument(Describe(c) + ": field '" + col + "' is longer than " +
                                std::to_string(kMaxFieldBytes) + " bytes");
       }
-      if (!utf8::IsValid(s)) return InvalidArgument(Describe(c) + ": field '" + col + "' is not valid UTF-8");
+      if (!IsValidUtf8(s)) return InvalidArgument(Describe(c) + ": field '" + col + "' is not valid UTF-8");
     } else if (!v.is_null() && !v.is_number()) {
       return InvalidArgument(Describe(c) + ": field '" + col + "' must be text, a number or null");
     }

@@ -13,6 +13,7 @@
 #include <ctime>
 
 #include "api_json.h"
+#include "http_reply.h"
 #include "file_routes.h"
 #include "secret.h"
 #include "sync_routes.h"
@@ -38,15 +39,6 @@ struct RequestTrace {
 };
 thread_local RequestTrace tl_trace;
 
-void SendError(Response& res, int status, std::string_view code, std::string_view message) {
-  res.status = status;
-  res.set_content(ErrorBody(code, message), "application/json");
-}
-
-void SendJson(Response& res, int status, const nlohmann::json& doc) {
-  res.status = status;
-  res.set_content(Dump(doc), "application/json");
-}
 
 // The stable code for a status httplib produced by itself (bad request line, body too large...).
 std::pair<const char*, const char*> DefaultError(int status) {

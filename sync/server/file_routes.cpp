@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "api_json.h"
+#include "http_reply.h"
 #include "platform/paths.h"
 
 namespace mk::server {
@@ -18,15 +19,6 @@ using httplib::Response;
 // Pieces in which a file is streamed to the socket.
 constexpr int64_t kServePiece = 64 * 1024;
 
-void SendError(Response& res, int status, std::string_view code, std::string_view message) {
-  res.status = status;
-  res.set_content(ErrorBody(code, message), "application/json");
-}
-
-void SendJson(Response& res, int status, const nlohmann::json& doc) {
-  res.status = status;
-  res.set_content(Dump(doc), "application/json");
-}
 
 std::optional<int64_t> ParseCount(std::string_view text) {
   int64_t value = 0;

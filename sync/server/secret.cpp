@@ -3,6 +3,8 @@
 
 #include <sodium.h>
 
+#include "sync/common/text_encoding.h"
+
 #include <cassert>
 
 #include "sync/common/uuid.h"
@@ -10,16 +12,7 @@
 namespace mk::server {
 namespace {
 
-std::string Hex(const unsigned char* bytes, size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(kDigits[bytes[i] >> 4]);
-    out.push_back(kDigits[bytes[i] & 0xF]);
-  }
-  return out;
-}
+std::string Hex(const unsigned char* bytes, size_t n) { return HexLower(bytes, n); }
 
 void EnsureSodium() {
   static const int kInit = sodium_init();
