@@ -270,6 +270,31 @@ BEGIN
 END;
 )sql";
 
+// Version 4: the trainer's side. A session can be closed by its trainer (unmarked people then
+// count as absent when the centre says so) and can offer the follow-up survey; trainers sign in
+// with a personal PIN (a crypto_pwhash string, replicated so a trainer can sign in at any kiosk
+// of the centre); the centre's survey templates replicate like other centre data; a certificate
+// keeps the note printed on it (late arrival, early leave).
+constexpr const char* kVersion4 = R"sql(
+ALTER TABLE sessions ADD COLUMN closed_at INTEGER;
+ALTER TABLE sessions ADD COLUMN follow_up INTEGER NOT NULL DEFAULT 0 CHECK (follow_up IN (0,1));
+ALTER TABLE centres ADD COLUMN close_marks_absent INTEGER NOT NULL DEFAULT 1 CHECK (close_marks_absent IN (0,1));
+ALTER TABLE certificates ADD COLUMN note TEXT NOT NULL DEFAULT '';
+CREATE TABLE trainer_pins (
+  person_id  TEXT PRIMARY KEY REFERENCES people(id),
+  pin_hash   TEXT NOT NULL CHECK (length(pin_hash) BETWEEN 1 AND 200),
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE survey_templates (
+  id            TEXT PRIMARY KEY,
+  centre_id     TEXT NOT NULL REFERENCES centres(id),
+  kind          TEXT NOT NULL CHECK (kind IN ('end_of_session','follow_up')),
+  template_json TEXT NOT NULL,
+  updated_at    INTEGER NOT NULL
+);
+CREATE INDEX survey_templates_by_centre ON survey_templates(centre_id, kind);
+)sql";
+
 struct Migration {
   int version;
   const char* sql;
@@ -282,6 +307,7 @@ constexpr Migration kMigrations[] = {
     {1, kVersion1, nullptr},
     {2, kVersion2, FillSearchIndex},
     {3, kVersion3, nullptr},
+    {4, kVersion4, nullptr},
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "every schema version needs exactly one migration");
