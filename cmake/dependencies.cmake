@@ -6,6 +6,10 @@ find_package(nlohmann_json 3 REQUIRED CONFIG)
 find_package(Threads REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# The LAN share's QR code (client/lan_share).
+pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
+# Certificates of attendance as PDF (client/certificates): Cairo with FreeType fonts.
+pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo cairo-ft cairo-pdf freetype2)
 # Sync batches, pages and bundles are zstd-compressed.
 find_package(zstd REQUIRED CONFIG)
 # The kiosk window (platform/): SDL2, OpenGL, Dear ImGui 1.86 with stb and FreeType.

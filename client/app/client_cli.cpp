@@ -4,6 +4,9 @@
 #include "pin_command.h"
 #include "enroll_command.h"
 #include "sync_command.h"
+#include "material_command.h"
+#include "feedback_command.h"
+#include "roster_command.h"
 
 #include <cstdio>
 #include <iostream>
@@ -33,6 +36,13 @@ Commands:
   kiosk [--windowed] [--size WxH] [--lang de|en] [--renderer auto|gl|sdl]
                                 open the check-in kiosk (fullscreen; leaving needs the trainer PIN)
   pin set                       set the trainer PIN (4-12 digits)
+  trainer list                  the centre's trainers: ID, name, whether they have a sign-in PIN
+  trainer pin set --person ID   set a trainer's personal sign-in PIN (synced to the centre's devices)
+  roster --session ID           the session's roster: ID, status, by, checked in, left, names, note
+  mark --session ID --person ID [--status present|late|excused|absent] [--note TEXT] [--left-at HH:MM]
+                                record the trainer's decision for one person
+  close --session ID            close a session (people not marked become absent, as the centre says)
+  reopen --session ID           open a closed session again
   demo                          seed the demo centre (courses, sessions this week, 2 000 teachers)
   import registrations FILE     import registrations from a CSV spreadsheet
   sessions [--today]            list sessions: ID, start, end, course title, room
@@ -47,6 +57,18 @@ Commands:
   status [--json]               the sync status: server, changes waiting, last sync, last error
   export-bundle FILE            write the waiting changes into a file for the server (no network)
   import-bundle FILE            apply a file the server made for this device
+  material add --session ID FILE...
+                                add course materials (title, description, licence, purpose)
+  material list [--session ID]  materials with their state on this device
+  material export --session ID --to DIR
+                                copy a session's materials to a folder (a USB stick)
+  survey template show|set FILE [--kind end_of_session|follow_up]
+                                the centre's anonymous survey (questions in German and English)
+  survey follow-up --session ID [--at ID]
+                                offer the follow-up survey at a later session of the course
+  feedback --session ID         the anonymous feedback (shown from 5 answer sets on)
+  certificate --session ID --out DIR [--person ID] [--lang de|en]
+                                certificates of attendance as PDF files
 
 Options:
   --data DIR    the device's data directory (default: $XDG_DATA_HOME/mintkiosk)
@@ -346,6 +368,26 @@ int CmdImportBundle(const Context& ctx, const cli::Args& args) {
   return RunImportBundleCommand(ctx.data_dir, args, ctx.out, ctx.err);
 }
 
+int CmdSurvey(const Context& ctx, const cli::Args& args) { return RunSurveyCommand(ctx.data_dir, args, ctx.out, ctx.err); }
+int CmdFeedback(const Context& ctx, const cli::Args& args) {
+  return RunFeedbackCommand(ctx.data_dir, args, ctx.out, ctx.err);
+}
+int CmdCertificate(const Context& ctx, const cli::Args& args) {
+  return RunCertificateCommand(ctx.data_dir, args, ctx.out, ctx.err);
+}
+
+int CmdTrainer(const Context& ctx, const cli::Args& args) {
+  return RunTrainerCommand(ctx.data_dir, args, std::cin, ctx.out, ctx.err);
+}
+int CmdRoster(const Context& ctx, const cli::Args& args) { return RunRosterCommand(ctx.data_dir, args, ctx.out, ctx.err); }
+int CmdMark(const Context& ctx, const cli::Args& args) { return RunMarkCommand(ctx.data_dir, args, ctx.out, ctx.err); }
+int CmdClose(const Context& ctx, const cli::Args& args) { return RunCloseCommand(ctx.data_dir, args, ctx.out, ctx.err); }
+int CmdReopen(const Context& ctx, const cli::Args& args) { return RunReopenCommand(ctx.data_dir, args, ctx.out, ctx.err); }
+
+int CmdMaterial(const Context& ctx, const cli::Args& args) {
+  return RunMaterialCommand(ctx.data_dir, args, ctx.out, ctx.err);
+}
+
 int CmdKiosk(const Context& ctx, const cli::Args& args) {
   if (args.words.size() > 1) return Usage(ctx.err, "'kiosk' takes options only", "kiosk");
   KioskLaunch launch;
@@ -392,11 +434,20 @@ const std::map<std::string, Command>& Commands() {
       {"export", {CmdExport, {"session", "german"}}},
       {"kiosk", {CmdKiosk, {"windowed", "size", "lang", "renderer"}}},
       {"pin", {CmdPin, {}}},
+      {"trainer", {CmdTrainer, {"person"}}},
+      {"roster", {CmdRoster, {"session"}}},
+      {"mark", {CmdMark, {"session", "person", "status", "note", "left-at"}}},
+      {"close", {CmdClose, {"session"}}},
+      {"reopen", {CmdReopen, {"session"}}},
       {"enroll", {CmdEnroll, {std::begin(kEnrollOptions), std::end(kEnrollOptions)}}},
       {"sync", {CmdSync, {}}},
       {"status", {CmdStatus, {"json"}}},
       {"export-bundle", {CmdExportBundle, {}}},
       {"import-bundle", {CmdImportBundle, {}}},
+      {"material", {CmdMaterial, {"session", "course", "title", "description", "licence", "purpose", "to"}}},
+      {"survey", {CmdSurvey, {"kind", "session", "at"}}},
+      {"feedback", {CmdFeedback, {"session", "course", "kind"}}},
+      {"certificate", {CmdCertificate, {"session", "out", "person", "lang"}}},
   };
   return kCommands;
 }
@@ -408,6 +459,9 @@ int RunClientCli(const std::vector<std::string>& argv, std::ostream& out, std::o
                                                "person", "code", "method"};
   value_options.insert(std::begin(kEnrollOptions), std::end(kEnrollOptions));
   value_options.insert({"size", "lang", "renderer"});
+  value_options.insert(std::begin(kMaterialOptions), std::end(kMaterialOptions));
+  value_options.insert(std::begin(kRosterOptions), std::end(kRosterOptions));
+  value_options.insert(std::begin(kFeedbackOptions), std::end(kFeedbackOptions));
   const std::set<std::string> flag_options = {"help", "version", "today", "german", "windowed", "json"};
   auto args = cli::Parse(argv, value_options, flag_options);
   const std::string command = (args.ok() && !args->words.empty()) ? args->words[0] : "";
@@ -434,7 +488,16 @@ int RunClientCli(const std::vector<std::string>& argv, std::ostream& out, std::o
                                                                   {"sync", kSyncHelp},
                                                                   {"status", kStatusHelp},
                                                                   {"export-bundle", kExportBundleHelp},
-                                                                  {"import-bundle", kImportBundleHelp}};
+                                                                  {"import-bundle", kImportBundleHelp},
+                                                                  {"material", kMaterialHelp},
+                                                                  {"trainer", kTrainerHelp},
+                                                                  {"roster", kRosterHelp},
+                                                                  {"mark", kMarkHelp},
+                                                                  {"close", kCloseHelp},
+                                                                  {"reopen", kCloseHelp},
+                                                                  {"survey", kSurveyHelp},
+                                                                  {"feedback", kFeedbackHelp},
+                                                                  {"certificate", kCertificateHelp}};
     auto help = kSyncHelps.find(command);
     out << (help != kSyncHelps.end() ? std::string(help->second) : kCommandHelp.at(command));
     return 0;

@@ -1,12 +1,14 @@
 // Enrolment on the device: POST /v1/enroll, then the server settings, the token and the centre stored locally.
 #include "enroll_command.h"
 
+#include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "platform/file_io.h"
 #include "platform/paths.h"
 #include "sync/common/clock.h"
+#include "sync/common/uuid.h"
 #include "sync/store/store.h"
 #include "sync/transport/http_client.h"
 
@@ -25,26 +27,10 @@ int Usage(std::ostream& err, const std::string& message) {
   return 2;
 }
 
-// Writes `bytes` to `path` through a temporary file and a rename, so a crash leaves the old file
-// or the new one. `owner_only`: the file is made 0600 before the secret is written into it.
+// Writes `bytes` to `path` durably (platform::WriteFileDurably): a crash leaves the old file or
+// the new one. `owner_only`: the file is 0600 from its creation, before the secret is in it.
 Status WriteFileAtomically(const std::string& path, const std::string& bytes, bool owner_only) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return IoError("cannot create " + tmp);
-    std::error_code ec;
-    if (owner_only) {
-      fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
-      if (ec) return IoError("cannot restrict the permissions of " + tmp + ": " + ec.message());
-    }
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    f.flush();
-    if (!f) return IoError("cannot write " + tmp + " (disk full?)");
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return IoError("cannot replace " + path + ": " + ec.message());
-  return Status::Ok();
+  return platform::WriteFileDurably(path, bytes, owner_only ? platform::FileAccess::kOwnerOnly : platform::FileAccess::kShared);
 }
 
 // Makes the server's centre this device's centre: inserted with the server's id if missing.
@@ -52,6 +38,10 @@ Status AdoptCentre(store::Store& s, const store::Centre& centre) {
   auto existing = s.GetCentre(centre.id);
   if (!existing.ok()) {
     if (existing.status().code() != ErrorCode::kNotFound) return existing.status();
+    // The row is the server's, not a change of this device: not queued, so enrolling a device
+    // does not send the centre back with this device's clock and times. The first pull brings
+    // the server's row with its clocks, which then replaces this copy.
+    store::ChangeCapture::Suppress quiet(s.capture());
     MK_RETURN_IF_ERROR(s.Write([&](store::WriteContext& ctx) -> Status {
       return store::InsertCentre(ctx, centre).status();
     }));
@@ -90,6 +80,27 @@ Result<store::Centre> CentreFromServer(const nlohmann::json& doc) {
 
 }  // namespace
 
+Result<EnrolmentAnswer> ParseEnrolmentAnswer(std::string_view body, std::string_view server_url) {
+  const nlohmann::json doc = nlohmann::json::parse(body, nullptr, false);
+  const auto is_string = [&](const char* key) { return doc.contains(key) && doc[key].is_string(); };
+  if (!doc.is_object() || !is_string("device_id") || !is_string("token") || !doc.contains("centre")) {
+    return InvalidArgument("the server's answer to the enrolment is not what mintkiosk expects; is " +
+                           std::string(server_url) + " a mintkiosk server of a compatible version?");
+  }
+  EnrolmentAnswer answer;
+  answer.device_id = doc["device_id"].get<std::string>();
+  answer.token = doc["token"].get<std::string>();
+  if (!IsUuid(answer.device_id)) {
+    return InvalidArgument("the server's answer to the enrolment names no valid device id");
+  }
+  const bool printable = std::all_of(answer.token.begin(), answer.token.end(), [](char ch) { return ch > ' ' && ch < 127; });
+  if (answer.token.empty() || answer.token.size() > 200 || !printable) {
+    return InvalidArgument("the server's answer to the enrolment holds no usable device token");
+  }
+  MK_ASSIGN_OR_RETURN(answer.centre, CentreFromServer(doc["centre"]));
+  return answer;
+}
+
 Result<EnrolmentResult> EnrolDevice(const std::string& data_dir, const EnrolmentRequest& request) {
   if (request.server_url.rfind("http://", 0) != 0 && request.server_url.rfind("https://", 0) != 0) {
     return InvalidArgument("the server address must start with https:// (or http:// on a trusted network)");
@@ -121,16 +132,11 @@ Result<EnrolmentResult> EnrolDevice(const std::string& data_dir, const Enrolment
   auto response = http.SendExpectOk(post);
   if (!response.ok()) return response.status().WithContext("enrolment refused");
 
-  nlohmann::json doc = nlohmann::json::parse(response->body, nullptr, false);
-  if (!doc.is_object() || !doc.contains("device_id") || !doc["device_id"].is_string() || !doc.contains("token") ||
-      !doc["token"].is_string() || !doc.contains("centre")) {
-    return InvalidArgument("the server's answer to the enrolment is not what mintkiosk expects; is " +
-                           request.server_url + " a mintkiosk server of a compatible version?");
-  }
+  MK_ASSIGN_OR_RETURN(EnrolmentAnswer answer, ParseEnrolmentAnswer(response->body, request.server_url));
   EnrolmentResult result;
-  result.device_id = doc["device_id"].get<std::string>();
-  const std::string token = doc["token"].get<std::string>();
-  MK_ASSIGN_OR_RETURN(result.centre, CentreFromServer(doc["centre"]));
+  result.device_id = answer.device_id;
+  result.centre = answer.centre;
+  const std::string& token = answer.token;
   MK_RETURN_IF_ERROR(AdoptCentre(*local, result.centre).WithContext("storing the centre"));
 
   nlohmann::json config = {{"url", request.server_url}, {"device_id", result.device_id}, {"ca_file", ca_file}};

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "sync/common/cli_args.h"
 #include "sync/common/status.h"
@@ -40,6 +41,15 @@ struct EnrolmentResult {
   std::string device_id;  // the server's id of this device
   store::Centre centre;   // now this device's centre
 };
+
+// The server's answer to POST /v1/enroll, checked: a UUID device id, a printable token, the
+// centre's profile. `server_url` only names the server in the error.
+struct EnrolmentAnswer {
+  std::string device_id;
+  std::string token;
+  store::Centre centre;
+};
+Result<EnrolmentAnswer> ParseEnrolmentAnswer(std::string_view body, std::string_view server_url);
 
 // Enrols the device whose data directory is `data_dir`: POST /v1/enroll, then the centre
 // profile into the local store as the home centre, then server.json and device.token (0600).

@@ -63,6 +63,7 @@ int RunKioskApp(const KioskLaunch& launch, std::ostream& err) {
     if (sync_worker) sync_worker->Notify();
   };
   options.data_dir = launch.data_dir;
+  options.font_dir = platform::FontDir();
   options.kiosk_mode = !launch.windowed;
   options.language = launch.language;
   // Enrolment from the settings runs on a worker thread (the view-model's BackgroundCall): it
@@ -115,6 +116,8 @@ int RunKioskApp(const KioskLaunch& launch, std::ostream& err) {
     for (const auto& t : input.typed) typed.push_back({t.text, t.enter, t.at_ms});
     ui.typed = &typed;
     model.Update();
+    // Files dropped onto the window: the trainer's Materials tab offers to add them.
+    if (!input.dropped_files.empty()) model.OnFilesDropped(input.dropped_files);
     bool rescaled = false;
     if (model.settings_generation() != applied_settings) applied_settings = model.settings_generation();
     // The person's scale times the window's: a full-HD screen gets larger type and targets.

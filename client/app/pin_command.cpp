@@ -1,34 +1,14 @@
 // The `pin set` command.
 #include "pin_command.h"
 
-#include <termios.h>
-#include <unistd.h>
-
 #include <iostream>
 
 #include "client/viewmodels/trainer_pin.h"
+#include "platform/file_io.h"
 #include "platform/paths.h"
 
 namespace mk::client {
 namespace {
-
-// Reads one line from the terminal with echo off (restored afterwards).
-bool ReadSecretLine(std::istream& in, std::ostream& out, const char* prompt, std::string* line) {
-  out << prompt << std::flush;
-  termios old_mode{};
-  const bool tty = ::tcgetattr(STDIN_FILENO, &old_mode) == 0;
-  if (tty) {
-    termios quiet = old_mode;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-  }
-  const bool ok = static_cast<bool>(std::getline(in, *line));
-  if (tty) {
-    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &old_mode);
-    out << "\n";
-  }
-  return ok;
-}
 
 std::string Trimmed(std::string s) {
   while (!s.empty() && (s.back() == '\r' || s.back() == ' ')) s.pop_back();
@@ -39,10 +19,10 @@ std::string Trimmed(std::string s) {
 
 int RunPinSetCommand(const std::string& data_dir, std::istream& in, std::ostream& out, std::ostream& err) {
   std::string pin;
-  if (::isatty(STDIN_FILENO)) {
+  if (platform::StdinIsTerminal()) {
     std::string again;
-    if (!ReadSecretLine(in, out, "New trainer PIN (4-12 digits): ", &pin) ||
-        !ReadSecretLine(in, out, "The same PIN again: ", &again)) {
+    if (!platform::ReadSecretLine(in, out, "New trainer PIN (4-12 digits): ", &pin) ||
+        !platform::ReadSecretLine(in, out, "The same PIN again: ", &again)) {
       err << "mintkiosk: no PIN was entered\n";
       return 1;
     }

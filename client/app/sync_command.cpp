@@ -77,6 +77,25 @@ int RunSyncCommand(const std::string& data_dir, const cli::Args& args, std::ostr
   return 0;
 }
 
+// The device's clock against the server's, measured at the last sync (skew = server - device),
+// in plain words; a clock more than two minutes off is worth fixing, not just reporting.
+static std::string DescribeClock(const sync::SyncRecord& record) {
+  if (!record.last_success_ms) return "not compared with the server yet";
+  const int64_t skew = record.clock_skew_ms;
+  const int64_t off = skew < 0 ? -skew : skew;
+  if (off <= 2 * 60 * 1000) return "in step with the server";
+  const char* way = skew < 0 ? "ahead of" : "behind";
+  std::string amount;
+  if (off >= 48LL * 3600 * 1000) {
+    amount = std::to_string(off / (24LL * 3600 * 1000)) + " days";
+  } else if (off >= 2LL * 3600 * 1000) {
+    amount = std::to_string(off / (3600LL * 1000)) + " hours";
+  } else {
+    amount = std::to_string(off / (60LL * 1000)) + " minutes";
+  }
+  return amount + " " + way + " the server's clock; set this device's date and time (check-in times are kept as it shows them)";
+}
+
 int RunStatusCommand(const std::string& data_dir, const cli::Args& args, std::ostream& out, std::ostream& err) {
   if (args.words.size() != 1) return Usage(err, "'status' takes no words", "status");
   const bool enrolled = sync::IsEnrolled(data_dir);
@@ -127,6 +146,7 @@ int RunStatusCommand(const std::string& data_dir, const cli::Args& args, std::os
   out << "Last successful sync: " << local(record->last_success_ms) << "\n";
   out << "Last attempt:         " << local(record->last_attempt_ms) << "\n";
   out << "Last error:           " << (record->last_error.empty() ? "none" : record->last_error) << "\n";
+  out << "Clock:                " << DescribeClock(*record) << "\n";
   return 0;
 }
 

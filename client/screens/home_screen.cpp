@@ -12,6 +12,7 @@ void DrawHomeScreen(UiContext& ui, KioskViewModel& vm) {
   Heading(ui, ui.Tr("Welcome! Please choose your session."), l.heading_scale);
   NoticeText(ui, vm.notice());
   IdleCountdownBanner(ui, vm);
+  DrawSurveyOffers(ui, vm);
   if (vm.sessions().empty()) {
     ImGui::TextWrapped("%s", ui.Tr("There are no more sessions today.").c_str());
     return;
@@ -20,30 +21,42 @@ void DrawHomeScreen(UiContext& ui, KioskViewModel& vm) {
   ScrollArea(ui);
   const float width = ImGui::GetContentRegionAvail().x;
   const bool wide = !l.portrait() || l.form == FormFactor::kKioskPortrait;
-  const float button_w = wide ? l.touch * 4.5f : width;
+  auto button_label = [&](const SessionItem& s) {
+    return s.open ? ui.Tr("Check in") : ui.Format("Check-in opens at {0}", {i18n::FormatTime(*ui.catalogue, s.opens)});
+  };
+  // Beside the text, every button as wide as the longest label needs (within reason), so the
+  // buttons line up and the titles keep a column of their own.
+  float button_w = width;
+  if (wide) {
+    button_w = l.touch * 4.5f;
+    for (const SessionItem& s : vm.sessions()) button_w = ButtonWidth(button_label(s), button_w, width * 0.4f);
+  }
+  const float text_w = wide ? width - button_w - 2 * l.gap : width;
   for (size_t i = 0; i < vm.sessions().size(); ++i) {
     const SessionItem& s = vm.sessions()[i];
     ImGui::PushID(static_cast<int>(i));
     ImGui::BeginGroup();
     const std::string when = i18n::FormatTimeRange(*ui.catalogue, s.starts, s.ends);
     const std::string where = s.room.empty() ? when : when + "  \xC2\xB7  " + s.room;
-    // "now" first and the rest wrapped, so a long room name never runs off a phone's screen.
-    ImGui::PushTextWrapPos(wide ? width - button_w - l.gap : 0.0f);
+    // "now" first and the rest wrapped, so a long room name never runs into the button or off
+    // a phone's screen; the title wraps in the same column.
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + text_w);
     if (s.running) {
       ImGui::TextColored(ImVec4(0.5f, 0.85f, 0.6f, 1.0f), "%s", ui.Tr("now").c_str());
       ImGui::SameLine();
     }
     ImGui::TextUnformatted(where.c_str());
-    Heading(ui, s.title, 1.2f);
     ImGui::PopTextWrapPos();
+    Heading(ui, s.title, 1.2f, text_w);
+    NoteItem(ui, "home.title." + std::to_string(i));
     ImGui::EndGroup();
     if (wide) ImGui::SameLine(width - button_w);
     const std::string name = "home.session." + std::to_string(i);
     if (s.open) {
-      if (BigButton(ui, name, ui.Tr("Check in"), button_w, true)) vm.OpenSession(s.id);
+      if (BigButton(ui, name, button_label(s), button_w, true)) vm.OpenSession(s.id);
     } else {
       ImGui::BeginDisabled();
-      BigButton(ui, name, ui.Format("Check-in opens at {0}", {i18n::FormatTime(*ui.catalogue, s.opens)}), button_w);
+      BigButton(ui, name, button_label(s), button_w);
       ImGui::EndDisabled();
     }
     ImGui::Separator();

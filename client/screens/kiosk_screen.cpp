@@ -9,12 +9,15 @@
 namespace mk::client {
 namespace {
 
-// Typed characters go to the view-model, never to ImGui widgets (the kiosk has none that take
-// text), so a badge scanner works wherever the kiosk is.
+// Typed characters go to the view-model, so a badge scanner works wherever the kiosk is. The
+// one exception is a text box of ImGui's own being edited (the trainer's forms: a material's
+// title, a folder): then the keys are for that box, and only count as activity.
 void ForwardKeyboard(const UiContext& ui, KioskViewModel& vm) {
   ImGuiIO& io = ImGui::GetIO();
   const bool timed = ui.typed != nullptr;
-  if (timed) {
+  if (io.WantTextInput) {
+    if (!io.InputQueueCharacters.empty() || (timed && !ui.typed->empty())) vm.OnActivity();
+  } else if (timed) {
     // The platform's timed events carry the same text as ImGui's queue, in order with Enter.
     io.InputQueueCharacters.resize(0);
     for (const UiContext::TypedKey& key : *ui.typed) {
@@ -30,13 +33,15 @@ void ForwardKeyboard(const UiContext& ui, KioskViewModel& vm) {
     io.InputQueueCharacters.resize(0);
     vm.OnText(text);
   }
-  if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_V), false)) {
-    if (const char* clip = ImGui::GetClipboardText()) vm.OnText(clip);
-  }
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace), true)) vm.OnBackspace();
-  if (!timed && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
-                 ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false))) {
-    vm.OnEnter();
+  if (!io.WantTextInput) {
+    if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_V), false)) {
+      if (const char* clip = ImGui::GetClipboardText()) vm.OnText(clip);
+    }
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace), true)) vm.OnBackspace();
+    if (!timed && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
+                   ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false))) {
+      vm.OnEnter();
+    }
   }
   if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) || io.MouseWheel != 0.0f) vm.OnActivity();
 }
@@ -50,8 +55,12 @@ void DrawHeader(UiContext& ui, KioskViewModel& vm) {
   const bool same_line = !l.portrait() || !home;
   ImGui::BeginGroup();
   if (home) {
-    Heading(ui, vm.centre_name(), l.portrait() ? 1.2f : 1.35f);
+    // Beside the buttons the name wraps before them; above them (portrait) at the window's edge.
+    const float text_w = same_line ? ImGui::GetWindowContentRegionMax().x - right - l.gap - ImGui::GetCursorPosX() : 0.0f;
+    Heading(ui, vm.centre_name(), l.portrait() ? 1.2f : 1.35f, text_w);
+    ImGui::PushTextWrapPos(same_line ? ImGui::GetCursorPosX() + text_w : 0.0f);
     ImGui::TextUnformatted(date.c_str());
+    ImGui::PopTextWrapPos();
   } else {
     // Away from Home the header is one slim line, so forms and the keyboard have the room.
     ImGui::PushTextWrapPos(ImGui::GetWindowContentRegionMax().x - right - l.gap);
@@ -68,7 +77,7 @@ void DrawHeader(UiContext& ui, KioskViewModel& vm) {
   if (BigButton(ui, "lang.en", ui.Tr("EN"), lang_w, !german)) vm.SetLanguage(i18n::Language::kEnglish);
   if (home) {
     ImGui::SameLine();
-    if (BigButton(ui, "home.trainer", ui.Tr("Trainer"), l.touch * 2.5f)) vm.RequestSettings();
+    if (BigButton(ui, "home.trainer", ui.Tr("Trainer"), l.touch * 2.5f)) vm.OpenTrainer();
   }
   if (home) SyncIndicatorText(ui, vm.sync());
   ImGui::Separator();
@@ -85,6 +94,9 @@ const char* ScreenName(Screen screen) {
     case Screen::kWalkIn: return "walkin";
     case Screen::kPinPrompt: return "pin";
     case Screen::kSettings: return "settings";
+    case Screen::kTrainer: return "trainer";
+    case Screen::kSurvey: return "survey";
+    case Screen::kSurveyThanks: return "survey-thanks";
   }
   return "home";
 }
@@ -118,6 +130,9 @@ void DrawKiosk(UiContext& ui, KioskViewModel& vm) {
     case Screen::kWalkIn: DrawWalkInScreen(ui, vm); break;
     case Screen::kPinPrompt: DrawPinScreen(ui, vm); break;
     case Screen::kSettings: DrawSettingsScreen(ui, vm); break;
+    case Screen::kTrainer: DrawTrainerScreen(ui, vm); break;
+    case Screen::kSurvey: DrawSurveyScreen(ui, vm); break;
+    case Screen::kSurveyThanks: DrawSurveyThanksScreen(ui, vm); break;
   }
   ImGui::End();
   ImGui::PopStyleVar(3);

@@ -1,6 +1,7 @@
 // Settings behind the trainer PIN: language, idle time, UI scale, server URL, PIN change, leaving.
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "client/screens/screens.h"
@@ -51,15 +52,22 @@ void DrawSettingsScreen(UiContext& ui, KioskViewModel& vm) {
 
   TextBox(ui, vm, FieldId::kServerUrl, "settings.server", ui.Tr("Server URL (empty: work offline only)"),
           std::min(ImGui::GetContentRegionAvail().x, l.touch * 14));
-  if (BigButton(ui, "settings.save", ui.Tr("Save settings"), l.touch * 5, true)) vm.SaveSettings();
+  // Buttons as wide as their label needs in the language on screen, never wider than the window.
+  const float avail = ImGui::GetContentRegionAvail().x;
+  auto button_w = [&](const std::string& label, float min_w) { return ButtonWidth(label, std::min(min_w, avail), avail); };
+  if (BigButton(ui, "settings.save", ui.Tr("Save settings"), button_w(ui.Tr("Save settings"), l.touch * 5), true)) {
+    vm.SaveSettings();
+  }
 
   ImGui::Separator();
   if (vm.can_enrol()) {
-    TextBox(ui, vm, FieldId::kEnrolCode, "settings.enrol_code", ui.Tr("Enrolment code from the server"), l.touch * 6);
+    TextBox(ui, vm, FieldId::kEnrolCode, "settings.enrol_code", ui.Tr("Enrolment code from the server"),
+            ButtonWidth(ui.Tr("Enrolment code from the server"), std::min(avail, l.touch * 6), avail));
     // While the server is asked, the button says so and takes no second tap.
     const bool enrolling = vm.enrolling();
     ImGui::BeginDisabled(enrolling);
-    if (BigButton(ui, "settings.enrol", enrolling ? ui.Tr("Enrolling…") : ui.Tr("Enrol this device"), l.touch * 6)) {
+    const std::string enrol = enrolling ? ui.Tr("Enrolling…") : ui.Tr("Enrol this device");
+    if (BigButton(ui, "settings.enrol", enrol, button_w(ui.Tr("Enrol this device"), l.touch * 6))) {
       vm.EnrolDevice();
     }
     ImGui::EndDisabled();
@@ -68,13 +76,17 @@ void DrawSettingsScreen(UiContext& ui, KioskViewModel& vm) {
   }
 
   ImGui::Separator();
-  TextBox(ui, vm, FieldId::kNewPin, "settings.new_pin", ui.Tr("New trainer PIN (4 to 12 digits)"), l.touch * 5, true);
-  if (BigButton(ui, "settings.change_pin", ui.Tr("Change PIN"), l.touch * 5)) vm.ChangePin();
+  // As wide as its label where there is room, so the label stays on one line above it.
+  TextBox(ui, vm, FieldId::kNewPin, "settings.new_pin", ui.Tr("New trainer PIN (4 to 12 digits)"),
+          ButtonWidth(ui.Tr("New trainer PIN (4 to 12 digits)"), std::min(avail, l.touch * 5), avail), true);
+  if (BigButton(ui, "settings.change_pin", ui.Tr("Change PIN"), button_w(ui.Tr("Change PIN"), l.touch * 5))) vm.ChangePin();
 
   ImGui::Separator();
-  if (BigButton(ui, "settings.close", ui.Tr("Close settings"), l.touch * 5)) vm.CloseSettings();
-  SameLineIfFits(l.touch * 5);
-  if (BigButton(ui, "settings.exit", ui.Tr("Leave the kiosk"), l.touch * 5)) vm.ExitKiosk();
+  const float close_w = button_w(ui.Tr("Close settings"), l.touch * 5);
+  const float exit_w = button_w(ui.Tr("Leave the kiosk"), l.touch * 5);
+  if (BigButton(ui, "settings.close", ui.Tr("Close settings"), close_w)) vm.CloseSettings();
+  SameLineIfFits(exit_w);
+  if (BigButton(ui, "settings.exit", ui.Tr("Leave the kiosk"), exit_w)) vm.ExitKiosk();
   ImGui::EndChild();
   OnScreenKeyboardWidget(ui, vm, ImGui::GetContentRegionAvail().x);
 }

@@ -25,9 +25,12 @@ struct WidgetRect {
 // "home.session.0", "checkin.search", "checkin.result.0", "key.a", "walkin.consent", ...
 struct WidgetNotes {
   std::map<std::string, WidgetRect, std::less<>> rects;
+  // The text a named button or text line showed (after any ellipsis): tests check it fits.
+  std::map<std::string, std::string, std::less<>> labels;
   std::string screen;
   void Clear() {
     rects.clear();
+    labels.clear();
     screen.clear();
   }
 };

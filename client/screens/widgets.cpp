@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <utility>
+#include <vector>
 
 namespace mk::client {
 namespace {
@@ -75,15 +76,68 @@ void NoteItem(UiContext& ui, const std::string& name) {
   if (ui.note_widget != nullptr) ui.note_widget(name);
 }
 
+std::string Ellipsize(std::string_view text, float max_width) {
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  if (ImGui::CalcTextSize(begin, end).x <= max_width) return std::string(text);
+  static constexpr std::string_view kEllipsis = "\xE2\x80\xA6";
+  const float ellipsis_w = ImGui::CalcTextSize(kEllipsis.data(), kEllipsis.data() + kEllipsis.size()).x;
+  if (ellipsis_w > max_width) return std::string();
+  // Byte offsets where characters start; the longest prefix that fits with the ellipsis wins.
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) starts.push_back(i);
+  }
+  size_t lo = 0;  // number of characters known to fit
+  size_t hi = starts.size();
+  while (lo < hi) {
+    const size_t mid = (lo + hi + 1) / 2;
+    const size_t bytes = mid < starts.size() ? starts[mid] : text.size();
+    if (ImGui::CalcTextSize(begin, begin + bytes).x + ellipsis_w <= max_width) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  std::string out(text.substr(0, lo < starts.size() ? starts[lo] : text.size()));
+  // "Schule –…" reads worse than "Schule…".
+  while (!out.empty() && (out.back() == ' ' || out.back() == ',' || out.back() == '-')) out.pop_back();
+  if (out.size() >= 3 && out.compare(out.size() - 3, 3, "\xE2\x80\x93") == 0) {
+    out.resize(out.size() - 3);
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+  }
+  return out + std::string(kEllipsis);
+}
+
+void TextEllipsized(UiContext& ui, const std::string& text, float width, const std::string& name) {
+  const std::string shown = Ellipsize(text, width);
+  ImGui::TextUnformatted(shown.c_str());
+  if (name.empty()) return;
+  NoteItem(ui, name);
+  if (ui.notes != nullptr) ui.notes->labels[name] = shown;
+}
+
+float ButtonWidth(const std::string& label, float min_width, float max_width) {
+  const float need = ImGui::CalcTextSize(label.c_str()).x + 2 * ImGui::GetStyle().FramePadding.x + 2.0f;
+  return std::min(max_width, std::max(min_width, need));
+}
+
 bool BigButton(UiContext& ui, const std::string& name, const std::string& label, float width, bool primary) {
   if (primary) {
     ImGui::PushStyleColor(ImGuiCol_Button, kPrimary);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, kPrimaryHovered);
   }
-  const std::string id = label + "##" + name;
-  const bool pressed = ImGui::Button(id.c_str(), ImVec2(width, ui.layout.touch));
+  // Width 0 or less means "the rest of the row", as with ImGui::Button.
+  const float w = width > 0 ? width : ImGui::GetContentRegionAvail().x;
+  const std::string shown = Ellipsize(label, w - 2 * ImGui::GetStyle().FramePadding.x);
+  const std::string id = shown + "##" + name;
+  bool pressed = ImGui::Button(id.c_str(), ImVec2(w, ui.layout.touch));
   if (primary) ImGui::PopStyleColor(2);
+  // A finger that scrolled a list lifts off over some button: that is not a tap on it.
+  const ImGuiIO& io = ImGui::GetIO();
+  if (pressed && io.MouseDragMaxDistanceSqr[0] > io.MouseDragThreshold * io.MouseDragThreshold) pressed = false;
   NoteItem(ui, name);
+  if (ui.notes != nullptr) ui.notes->labels[name] = shown;
   return pressed;
 }
 
@@ -93,7 +147,11 @@ void SameLineIfFits(float next_width) {
   if (right <= limit) ImGui::SameLine();
 }
 
-void Heading(UiContext& ui, const std::string& text, float scale) {
+namespace {
+
+// Makes the heading font of `scale` times the text size current; returns whether a font was
+// pushed (for PopHeadingFont).
+bool PushHeadingFont(const UiContext& ui, float scale) {
   // The font closest to the size asked for; scaled only when there is none of that size.
   const float want = ImGui::GetFontSize() * scale;
   ImFont* font = ui.bold_font;
@@ -107,16 +165,39 @@ void Heading(UiContext& ui, const std::string& text, float scale) {
   const float ratio = want / font_px;
   if (font != nullptr) ImGui::PushFont(font);
   ImGui::SetWindowFontScale(std::abs(ratio - 1.0f) < 0.02f ? 1.0f : ratio);
-  ImGui::PushTextWrapPos(0.0f);
+  return font != nullptr;
+}
+
+void PopHeadingFont(bool pushed) {
+  ImGui::SetWindowFontScale(1.0f);
+  if (pushed) ImGui::PopFont();
+}
+
+}  // namespace
+
+void Heading(UiContext& ui, const std::string& text, float scale, float wrap_width) {
+  const bool pushed = PushHeadingFont(ui, scale);
+  ImGui::PushTextWrapPos(wrap_width > 0 ? ImGui::GetCursorPosX() + wrap_width : 0.0f);
   ImGui::TextUnformatted(text.c_str());
   ImGui::PopTextWrapPos();
-  ImGui::SetWindowFontScale(1.0f);
-  if (font != nullptr) ImGui::PopFont();
+  PopHeadingFont(pushed);
+}
+
+void HeadingLine(UiContext& ui, const std::string& text, float scale, float width) {
+  const bool pushed = PushHeadingFont(ui, scale);
+  const std::string shown = Ellipsize(text, width);
+  ImGui::TextUnformatted(shown.c_str());
+  PopHeadingFont(pushed);
 }
 
 void TextBox(UiContext& ui, KioskViewModel& vm, FieldId id, const std::string& name, const std::string& label,
              float width, bool secret) {
-  if (!label.empty()) ImGui::TextUnformatted(label.c_str());
+  if (!label.empty()) {
+    // A long label (large text, a narrow phone) wraps above its box instead of running past it.
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::max(width, ui.layout.touch));
+    ImGui::TextUnformatted(label.c_str());
+    ImGui::PopTextWrapPos();
+  }
   const TextField& field = vm.field(id);
   const bool focused = vm.focused() == id;
   const ImVec2 pos = ImGui::GetCursorScreenPos();
@@ -179,12 +260,15 @@ bool TickBox(UiContext& ui, const std::string& name, const std::string& label, b
   return pressed || text_clicked;
 }
 
-void ScrollArea(const UiContext& ui) {
+bool ScrollArea(const UiContext& ui) {
   if (ui.fresh_generation) ImGui::SetScrollY(0.0f);
   const ImGuiIO& io = ImGui::GetIO();
-  if (ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+  if (!ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem)) return false;
+  if (ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
     ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseDelta.y);
+    return true;
   }
+  return io.MouseWheel != 0.0f;
 }
 
 float KeyboardHeight(const UiContext& ui, const KioskViewModel& vm) {
@@ -219,7 +303,8 @@ void OnScreenKeyboardWidget(UiContext& ui, KioskViewModel& vm, float width) {
       // Narrow keys (phones) get short labels; a space bar is recognised without one.
       auto [label, short_label] = KeyLabels(ui, key);
       const float key_w = key.width * unit_w;
-      if (ImGui::CalcTextSize(label.c_str()).x + 2 * ImGui::GetStyle().FramePadding.x > key_w) label = short_label;
+      const float text_room = key_w - 2 * ImGui::GetStyle().FramePadding.x;
+      if (ImGui::CalcTextSize(label.c_str()).x > text_room) label = Ellipsize(short_label, text_room);
       const bool highlight = key.action == KeyAction::kShift && vm.keyboard().shift();
       if (highlight) ImGui::PushStyleColor(ImGuiCol_Button, kPrimary);
       const std::string name = KeyName(key);
@@ -227,6 +312,7 @@ void OnScreenKeyboardWidget(UiContext& ui, KioskViewModel& vm, float width) {
       if (ImGui::Button(id.c_str(), ImVec2(key_w, key_h))) vm.PressKey(key);
       if (highlight) ImGui::PopStyleColor();
       NoteItem(ui, name);
+      if (ui.notes != nullptr) ui.notes->labels[name] = label;
     }
   }
   ImGui::PopID();

@@ -1,15 +1,15 @@
 // Loading and saving kiosk.json.
 #include "kiosk_settings.h"
 
-#include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "platform/file_io.h"
+#include "platform/paths.h"
 
 namespace mk::client {
 namespace {
 
-std::string SettingsPath(const std::string& dir) { return dir + "/kiosk.json"; }
+std::string SettingsPath(const std::string& dir) { return platform::JoinPath(dir, "kiosk.json"); }
 
 }  // namespace
 
@@ -25,11 +25,12 @@ Status ValidateKioskSettings(const KioskSettings& s) {
 
 Result<KioskSettings> LoadKioskSettings(const std::string& data_dir) {
   KioskSettings s;
-  std::ifstream in(SettingsPath(data_dir), std::ios::binary);
-  if (!in) return s;
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  auto text = platform::ReadSmallFile(SettingsPath(data_dir));
+  if (!text.ok()) {
+    if (text.status().code() == ErrorCode::kNotFound) return s;
+    return text.status();
+  }
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return Corrupt(SettingsPath(data_dir) + " is not a JSON object");
   if (j.contains("idle_seconds") && j["idle_seconds"].is_number_integer()) s.idle_seconds = j["idle_seconds"].get<int>();
   if (j.contains("language") && j["language"].is_string()) {
@@ -47,19 +48,7 @@ Status SaveKioskSettings(const std::string& data_dir, const KioskSettings& s) {
                       {"language", std::string(i18n::LanguageCode(s.language))},
                       {"ui_scale", s.ui_scale},
                       {"server_url", s.server_url}};
-  const std::string path = SettingsPath(data_dir);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << j.dump(2) << "\n";
-    out.flush();
-    if (!out) return IoError("could not write " + tmp);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return IoError("could not replace " + path);
-  }
-  return Status::Ok();
+  return platform::WriteFileDurably(SettingsPath(data_dir), j.dump(2) + "\n", platform::FileAccess::kOwnerOnly);
 }
 
 }  // namespace mk::client

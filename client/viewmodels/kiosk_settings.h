@@ -22,8 +22,8 @@ Status ValidateKioskSettings(const KioskSettings& settings);
 // Reads DIR/kiosk.json; a missing file gives the defaults. Unknown keys are ignored, so a
 // newer version's file still loads.
 Result<KioskSettings> LoadKioskSettings(const std::string& data_dir);
-// Writes DIR/kiosk.json atomically (a temporary file renamed over the old one), so a power
-// cut leaves either the old or the new settings, never half a file.
+// Writes DIR/kiosk.json (mode 0600) with platform::WriteFileDurably, so a power cut leaves
+// either the old or the new settings, never half a file, and OK means they are on disk.
 Status SaveKioskSettings(const std::string& data_dir, const KioskSettings& settings);
 
 }  // namespace mk::client

@@ -29,11 +29,15 @@ size_t FieldMaxChars(FieldId id) {
     case FieldId::kNewPin: return 12;
     case FieldId::kServerUrl: return 500;
     case FieldId::kEnrolCode: return 40;
+    case FieldId::kSurveyText: return feedback::kMaxFreeTextChars;
+    case FieldId::kTrainerPin: return 12;
+    case FieldId::kRosterNote: return store::kMaxNoteChars;
+    case FieldId::kRosterLeftAt: return 5;
     default: return 100;
   }
 }
 
-bool OnlyDigits(FieldId id) { return id == FieldId::kPin || id == FieldId::kNewPin; }
+bool OnlyDigits(FieldId id) { return id == FieldId::kPin || id == FieldId::kNewPin || id == FieldId::kTrainerPin; }
 
 }  // namespace
 
@@ -59,6 +63,7 @@ Result<std::unique_ptr<KioskViewModel>> KioskViewModel::Create(store::Store& sto
   auto zone = TimeZone::Load(centre.time_zone, platform::ZoneInfoDir());
   if (!zone.ok()) return zone.status().WithContext("the time zone of centre '" + centre.name + "'");
   vm->zone_ = *zone;
+  vm->survey_ = std::make_unique<SurveyViewModel>(store, centre.id, *zone);
   MK_ASSIGN_OR_RETURN(vm->settings_, LoadKioskSettings(options.data_dir));
   if (options.language) vm->settings_.language = *options.language;
   vm->draft_ = vm->settings_;
@@ -67,6 +72,7 @@ Result<std::unique_ptr<KioskViewModel>> KioskViewModel::Create(store::Store& sto
   for (size_t i = 0; i < vm->fields_.size(); ++i) vm->fields_[i] = TextField(FieldMaxChars(static_cast<FieldId>(i)));
   vm->sync_ = ReadSyncIndicator(options.data_dir);
   vm->idle_.Touch(clock.NowMs());
+  vm->MakeTrainer();
   vm->RefreshSessions();
   return vm;
 }
@@ -94,8 +100,12 @@ int64_t KioskViewModel::NextWakeInMs() const {
   const int64_t now = clock_.NowMs();
   int64_t wake = kRefreshEveryMs - std::min(kRefreshEveryMs, now - last_refresh_ms_);
   if (IsIdleRelevant()) wake = std::min(wake, idle_.NextChangeInMs(now));
-  if (screen_ == Screen::kConfirmation || screen_ == Screen::kAlreadyCheckedIn) {
+  if (screen_ == Screen::kConfirmation || screen_ == Screen::kAlreadyCheckedIn || screen_ == Screen::kSurveyThanks) {
     wake = std::min(wake, std::max<int64_t>(0, confirmation_since_ms_ + options_.confirmation_ms - now));
+  }
+  if (materials_panel_) {
+    const int64_t materials = materials_panel_->NextWakeInMs(now);
+    if (materials >= 0) wake = std::min(wake, materials);
   }
   return std::max<int64_t>(wake, 0);
 }
@@ -108,6 +118,7 @@ bool KioskViewModel::IsIdleRelevant() const {
 void KioskViewModel::Go(Screen screen) {
   screen_ = screen;
   keyboard_.Reset();
+  keyboard_collapsed_ = false;
 }
 
 void KioskViewModel::SetNotice(const char* id, std::vector<std::string> args, bool error) {
@@ -170,6 +181,9 @@ void KioskViewModel::OnEnter(std::optional<int64_t> typed_at_ms) {
   switch (focused_) {
     case FieldId::kCode: SubmitCode(); break;
     case FieldId::kPin: SubmitPin(); break;
+    case FieldId::kTrainerPin: SubmitTrainerPin(); break;
+    case FieldId::kRosterNote:
+    case FieldId::kRosterLeftAt: SaveRosterEditor(); break;
     case FieldId::kSearch:
       if (results_.size() == 1) ChooseResult(0);
       break;
@@ -177,6 +191,7 @@ void KioskViewModel::OnEnter(std::optional<int64_t> typed_at_ms) {
     case FieldId::kLastName: Focus(FieldId::kSchool); break;
     case FieldId::kSchool: Focus(FieldId::kEmail); break;
     case FieldId::kEmail: Focus(FieldId::kNone); break;
+    case FieldId::kSurveyText: Focus(FieldId::kNone); break;
     default: break;
   }
 }
@@ -206,8 +221,19 @@ void KioskViewModel::PressKey(const KeyboardKey& key) {
   }
 }
 
+void KioskViewModel::CollapseKeyboard() {
+  idle_.Touch(clock_.NowMs());
+  if (focused_ != FieldId::kNone) keyboard_collapsed_ = true;
+}
+
+void KioskViewModel::ShowKeyboard() {
+  idle_.Touch(clock_.NowMs());
+  keyboard_collapsed_ = false;
+}
+
 void KioskViewModel::Focus(FieldId id) {
   idle_.Touch(clock_.NowMs());
+  keyboard_collapsed_ = false;  // a tap on a field brings the keyboard back
   if (focused_ == id) return;
   focused_ = id;
   scroll_to_focus_ = id != FieldId::kNone;
@@ -227,7 +253,8 @@ void KioskViewModel::Update() {
   if (std::optional<Status> enrolled = enrolment_.TakeResult()) FinishEnrolment(*enrolled);
   // A trainer waiting for the server is not idle (the wait is bounded by the HTTP timeouts).
   if (enrolling()) idle_.Touch(now);
-  if ((screen_ == Screen::kConfirmation || screen_ == Screen::kAlreadyCheckedIn) &&
+  if (materials_panel_) materials_panel_->Update(now);
+  if ((screen_ == Screen::kConfirmation || screen_ == Screen::kAlreadyCheckedIn || screen_ == Screen::kSurveyThanks) &&
       now >= confirmation_since_ms_ + options_.confirmation_ms) {
     ResetForNextPerson();
     return;
@@ -248,9 +275,15 @@ void KioskViewModel::OnCloseRequested() {
     exit_requested_ = true;
     return;
   }
-  pin_purpose_ = PinPurpose::kExit;
+  OpenPinPrompt(PinPurpose::kExit);
+}
+
+void KioskViewModel::OpenPinPrompt(PinPurpose purpose) {
+  pin_purpose_ = purpose;
   MutableField(FieldId::kPin).Clear();
+  chosen_pin_.clear();
   notice_ = Notice();
+  pin_stage_ = HasTrainerPin(options_.data_dir) ? PinStage::kEnter : PinStage::kChoose;
   Go(Screen::kPinPrompt);
   focused_ = FieldId::kPin;
 }
@@ -261,6 +294,7 @@ void KioskViewModel::OnCloseRequested() {
 void KioskViewModel::RefreshSessions() {
   const int64_t now = clock_.NowMs();
   last_refresh_ms_ = now;
+  survey_->RefreshOffers(now);
   const CivilTime today = zone_.ToCivil(now / 1000);
   CivilTime next{};
   CivilFromDays(DaysFromCivil(today.year, today.month, today.day) + 1, &next.year, &next.month, &next.day);
@@ -319,11 +353,7 @@ void KioskViewModel::SetLanguage(i18n::Language language) {
 
 void KioskViewModel::RequestSettings() {
   idle_.Touch(clock_.NowMs());
-  pin_purpose_ = PinPurpose::kSettings;
-  MutableField(FieldId::kPin).Clear();
-  notice_ = Notice();
-  Go(Screen::kPinPrompt);
-  focused_ = FieldId::kPin;
+  OpenPinPrompt(PinPurpose::kSettings);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -378,7 +408,7 @@ void KioskViewModel::SubmitCode() {
 
 void KioskViewModel::HandleScannedCode(const std::string& code) {
   if (!AcceptsCommand()) return;
-  if (screen_ == Screen::kPinPrompt || screen_ == Screen::kSettings) return;  // trainers at work
+  if (screen_ == Screen::kPinPrompt || screen_ == Screen::kSettings || screen_ == Screen::kTrainer) return;  // trainers at work
   auto person = store_.FindByParticipantCode(centre_id_, code);
   if (!person.ok()) {
     ShowStoreError(person.status());
@@ -609,7 +639,7 @@ void KioskViewModel::SubmitWalkIn() {
 // Confirmation, PIN, settings
 
 void KioskViewModel::Done() {
-  if ((screen_ == Screen::kConfirmation || screen_ == Screen::kAlreadyCheckedIn) &&
+  if ((screen_ == Screen::kConfirmation || screen_ == Screen::kAlreadyCheckedIn || screen_ == Screen::kSurveyThanks) &&
       clock_.NowMs() < confirmation_since_ms_ + kDoubleTapGuardMs) {
     return;
   }
@@ -620,31 +650,70 @@ void KioskViewModel::SubmitPin() {
   const int64_t now = clock_.NowMs();
   idle_.Touch(now);
   if (screen_ != Screen::kPinPrompt) return;
-  if (const int64_t wait = pin_limiter_.WaitMs(now); wait > 0) {
-    SetNotice(Msg("Too many wrong PINs. Please wait {0} seconds."), {std::to_string((wait + 999) / 1000)});
-    MutableField(FieldId::kPin).Clear();
-    return;
-  }
-  bool ok = false;
-  if (!HasTrainerPin(options_.data_dir)) {
-    // No PIN set yet: the device is being set up; the settings say how to set one.
-    ok = true;
-  } else {
-    auto verified = VerifyTrainerPin(options_.data_dir, field(FieldId::kPin).text());
-    if (!verified.ok()) {
-      SetNotice(Msg("The PIN could not be checked: {0}"), {verified.status().message()});
-      MutableField(FieldId::kPin).Clear();
+  const std::string typed = field(FieldId::kPin).text();
+  MutableField(FieldId::kPin).Clear();
+  switch (pin_stage_) {
+    case PinStage::kChoose:
+      if (!ValidatePinFormat(typed).ok()) {
+        SetNotice(Msg("The new PIN must have 4 to 12 digits."));
+        return;
+      }
+      chosen_pin_ = typed;
+      pin_stage_ = PinStage::kConfirm;
+      notice_ = Notice();
+      return;
+    case PinStage::kConfirm: {
+      if (typed != chosen_pin_) {
+        chosen_pin_.clear();
+        pin_stage_ = PinStage::kChoose;
+        SetNotice(Msg("The two PINs differ. Please choose a PIN again."));
+        return;
+      }
+      chosen_pin_.clear();
+      if (HasTrainerPin(options_.data_dir)) {
+        // Set meanwhile (`mintkiosk pin set`): that one counts, not a second choice here.
+        pin_stage_ = PinStage::kEnter;
+        SetNotice(Msg("A trainer PIN has been set meanwhile. Please type it."));
+        return;
+      }
+      if (Status s = SetTrainerPin(options_.data_dir, typed); !s.ok()) {
+        pin_stage_ = PinStage::kChoose;
+        SetNotice(Msg("The PIN was not set: {0}"), {s.message()});
+        return;
+      }
+      pin_limiter_.RecordSuccess();
+      PinAccepted();
+      if (screen_ == Screen::kSettings) SetNotice(Msg("The trainer PIN has been set."), {}, false);
       return;
     }
-    ok = *verified;
+    case PinStage::kEnter: break;
   }
-  MutableField(FieldId::kPin).Clear();
-  if (!ok) {
+  if (const int64_t wait = pin_limiter_.WaitMs(now); wait > 0) {
+    SetNotice(Msg("Too many wrong PINs. Please wait {0} seconds."), {std::to_string((wait + 999) / 1000)});
+    return;
+  }
+  if (!HasTrainerPin(options_.data_dir)) {
+    // The PIN file went away while the prompt showed: nobody gets through; a PIN is chosen first.
+    pin_stage_ = PinStage::kChoose;
+    SetNotice(Msg("No trainer PIN is set yet. Choose one of 4 to 12 digits: it guards leaving the kiosk and its settings."),
+              {}, false);
+    return;
+  }
+  auto verified = VerifyTrainerPin(options_.data_dir, typed);
+  if (!verified.ok()) {
+    SetNotice(Msg("The PIN could not be checked: {0}"), {verified.status().message()});
+    return;
+  }
+  if (!*verified) {
     pin_limiter_.RecordFailure(now);
     SetNotice(Msg("Wrong PIN."));
     return;
   }
   pin_limiter_.RecordSuccess();
+  PinAccepted();
+}
+
+void KioskViewModel::PinAccepted() {
   notice_ = Notice();
   if (pin_purpose_ == PinPurpose::kExit) {
     exit_requested_ = true;
@@ -745,6 +814,7 @@ void KioskViewModel::FinishEnrolment(const Status& s) {
     centre_id_ = centre->id;
     centre_name_ = centre->name;
     if (auto zone = TimeZone::Load(centre->time_zone, platform::ZoneInfoDir()); zone.ok()) zone_ = *zone;
+    MakeTrainer();
   }
   RefreshSessions();
   if (show) SetNotice(Msg("This device is enrolled with {0}."), {sync_.host.empty() ? enrolling_url_ : sync_.host}, false);
@@ -774,10 +844,169 @@ void KioskViewModel::ResetForNextPerson() {
   draft_ = settings_;
   language_ = settings_.language;
   keyboard_.Reset();
+  keyboard_collapsed_ = false;
+  chosen_pin_.clear();
+  pin_stage_ = PinStage::kEnter;
+  trainer_->SignOut();  // the idle reset and "sign out" end the trainer session alike
+  survey_->Reset();     // a half-filled survey goes with the person
+  feedback_panel_->Show("");
+  certificates_panel_->Show("");
+  if (materials_panel_) materials_panel_->ResetView();
   screen_ = Screen::kHome;
   ++generation_;
   idle_.Touch(clock_.NowMs());
   RefreshSessions();
+}
+
+// ---------------------------------------------------------------------------------------
+// The trainer's side
+
+void KioskViewModel::MakeTrainer() {
+  trainer_ = std::make_unique<TrainerViewModel>(
+      store_, clock_, zone_, centre_id_, [this] { idle_.Touch(clock_.NowMs()); },
+      [this] {
+        if (options_.on_local_change) options_.on_local_change();
+      });
+  auto touch = [this] { idle_.Touch(clock_.NowMs()); };
+  auto changed = [this] {
+    if (options_.on_local_change) options_.on_local_change();
+  };
+  feedback_panel_ = std::make_unique<FeedbackPanelViewModel>(store_, zone_, touch, changed);
+  certificates_panel_ = std::make_unique<CertificatesPanelViewModel>(
+      store_, platform::FileSystem::Real(),
+      CertificatesPanelOptions{options_.font_dir, platform::ZoneInfoDir(), touch, changed});
+  if (!materials_panel_) {  // kept across enrolment: a LAN share keeps running
+    MaterialsOptions materials = options_.materials;
+    materials.data_dir = options_.data_dir;
+    materials.wake_ui = options_.wake_ui;
+    materials.on_local_change = changed;
+    materials.touch = touch;
+    if (auto created = MaterialsViewModel::Create(store_, materials); created.ok()) materials_panel_ = std::move(*created);
+  }
+}
+
+void KioskViewModel::OnFilesDropped(const std::vector<std::string>& paths) {
+  if (paths.empty() || screen_ != Screen::kTrainer || !materials_panel_) return;
+  if (!trainer_->signed_in() || trainer_->session_id().empty()) return;
+  idle_.Touch(clock_.NowMs());
+  trainer_->SetTab(TrainerTab::kMaterials);
+  materials_panel_->SetSession(trainer_->session_id(), trainer_->session_closed());
+  materials_panel_->OnFilesDropped(paths);
+}
+
+void KioskViewModel::OpenTrainer() {
+  idle_.Touch(clock_.NowMs());
+  if (screen_ != Screen::kHome) return;
+  notice_ = Notice();
+  trainer_->Begin();
+  MutableField(FieldId::kTrainerPin).Clear();
+  Go(Screen::kTrainer);
+  focused_ = FieldId::kNone;
+}
+
+void KioskViewModel::ChooseTrainer(const std::string& person_id) {
+  if (screen_ != Screen::kTrainer) return;
+  trainer_->ChooseTrainer(person_id);
+  MutableField(FieldId::kTrainerPin).Clear();
+  if (!trainer_->chosen_trainer_id().empty()) Focus(FieldId::kTrainerPin);
+}
+
+void KioskViewModel::SubmitTrainerPin() {
+  if (screen_ != Screen::kTrainer) return;
+  const std::string pin = field(FieldId::kTrainerPin).text();
+  MutableField(FieldId::kTrainerPin).Clear();
+  if (trainer_->SignIn(pin)) focused_ = FieldId::kNone;
+}
+
+void KioskViewModel::EditRosterNote(const std::string& person_id) {
+  if (screen_ != Screen::kTrainer) return;
+  const std::string text = trainer_->OpenNoteEditor(person_id);
+  if (trainer_->editor() != RosterEditor::kNote) return;
+  MutableField(FieldId::kRosterNote).Set(text);
+  focused_ = FieldId::kNone;
+  Focus(FieldId::kRosterNote);
+}
+
+void KioskViewModel::EditRosterLeftAt(const std::string& person_id) {
+  if (screen_ != Screen::kTrainer) return;
+  const std::string text = trainer_->OpenLeftAtEditor(person_id);
+  if (trainer_->editor() != RosterEditor::kLeftAt) return;
+  MutableField(FieldId::kRosterLeftAt).Set(text);
+  focused_ = FieldId::kNone;
+  Focus(FieldId::kRosterLeftAt);
+}
+
+void KioskViewModel::SaveRosterEditor() {
+  if (screen_ != Screen::kTrainer) return;
+  switch (trainer_->editor()) {
+    case RosterEditor::kNote: trainer_->SaveNote(field(FieldId::kRosterNote).text()); break;
+    case RosterEditor::kLeftAt: trainer_->SaveLeftAt(field(FieldId::kRosterLeftAt).text()); break;
+    default: return;
+  }
+  if (trainer_->editor() == RosterEditor::kNone) CancelRosterEditor();
+}
+
+void KioskViewModel::ClearRosterLeftAt() {
+  if (screen_ != Screen::kTrainer || trainer_->editor() != RosterEditor::kLeftAt) return;
+  trainer_->SaveLeftAt("");
+  if (trainer_->editor() == RosterEditor::kNone) CancelRosterEditor();
+}
+
+void KioskViewModel::CancelRosterEditor() {
+  trainer_->CloseEditor();
+  MutableField(FieldId::kRosterNote).Clear();
+  MutableField(FieldId::kRosterLeftAt).Clear();
+  focused_ = FieldId::kNone;
+  keyboard_.Reset();
+}
+
+void KioskViewModel::TrainerSignOut() { ResetForNextPerson(); }
+
+// ---------------------------------------------------------------------------------------
+// The anonymous survey
+
+void KioskViewModel::OpenSurvey(size_t offer_index) {
+  idle_.Touch(clock_.NowMs());
+  if (screen_ != Screen::kHome) return;
+  if (!survey_->Open(offer_index).ok()) {
+    SetNotice(Msg("This survey is no longer open."));
+    survey_->RefreshOffers(clock_.NowMs());
+    return;
+  }
+  MutableField(FieldId::kSurveyText).Clear();
+  notice_ = Notice();
+  Go(Screen::kSurvey);
+  focused_ = FieldId::kNone;
+}
+
+void KioskViewModel::RateSurvey(size_t item, int value) {
+  idle_.Touch(clock_.NowMs());
+  if (screen_ != Screen::kSurvey) return;
+  survey_->Rate(item, value);
+  notice_ = Notice();
+}
+
+void KioskViewModel::SubmitSurvey() {
+  const int64_t now = clock_.NowMs();
+  idle_.Touch(now);
+  if (screen_ != Screen::kSurvey) return;
+  const std::string text = field(FieldId::kSurveyText).text();
+  if (!survey_->HasAnswers(text)) {
+    SetNotice(Msg("Please rate at least one statement or write a few words."));
+    return;
+  }
+  auto stored = survey_->Submit(text);
+  if (!stored.ok()) {
+    SetNotice(Msg("Your answers could not be saved. Please ask a trainer. ({0})"), {stored.status().message()});
+    return;
+  }
+  if (options_.on_local_change) options_.on_local_change();
+  // The answers are stored: nothing of them stays on screen or in the field.
+  MutableField(FieldId::kSurveyText).Clear();
+  focused_ = FieldId::kNone;
+  notice_ = Notice();
+  Go(Screen::kSurveyThanks);
+  confirmation_since_ms_ = now;
 }
 
 }  // namespace mk::client

@@ -14,13 +14,19 @@
 
 #include "client/i18n/catalogue.h"
 #include "client/viewmodels/background_call.h"
+#include "client/viewmodels/certificates_panel_view_model.h"
+#include "client/viewmodels/feedback_panel_view_model.h"
 #include "client/viewmodels/idle_timer.h"
 #include "client/viewmodels/kiosk_settings.h"
+#include "client/viewmodels/materials_view_model.h"
+#include "client/viewmodels/notice.h"
 #include "client/viewmodels/on_screen_keyboard.h"
 #include "client/viewmodels/scanner_detector.h"
+#include "client/viewmodels/survey_view_model.h"
 #include "client/viewmodels/sync_indicator.h"
 #include "client/viewmodels/text_field.h"
 #include "client/viewmodels/trainer_pin.h"
+#include "client/viewmodels/trainer_view_model.h"
 #include "sync/common/civil_time.h"
 #include "sync/common/clock.h"
 #include "sync/common/time_zone.h"
@@ -28,19 +34,14 @@
 
 namespace mk::client {
 
-enum class Screen { kHome, kCheckIn, kConfirmation, kAlreadyCheckedIn, kWalkIn, kPinPrompt, kSettings };
+// kTrainer: the trainer's side (sign-in, sessions, a session's tabs), state in trainer().
+// kSurvey, kSurveyThanks: the anonymous survey Home offers at the end of a session (survey()).
+enum class Screen { kHome, kCheckIn, kConfirmation, kAlreadyCheckedIn, kWalkIn, kPinPrompt, kSettings, kTrainer, kSurvey, kSurveyThanks };
 
 // The text fields the kiosk has. Typed text (physical keyboard, on-screen keyboard, scanner
 // bursts that turn out not to be codes) goes to the focused one.
-enum class FieldId { kNone = -1, kSearch = 0, kCode, kFirstName, kLastName, kSchool, kEmail, kPin, kNewPin, kServerUrl, kEnrolCode, kCount };
-
-// A message for the screen: a catalogue id (i18n::Msg) and its {0}, {1} arguments.
-struct Notice {
-  std::string id;
-  std::vector<std::string> args;
-  bool is_error = false;
-  bool empty() const { return id.empty(); }
-};
+enum class FieldId { kNone = -1, kSearch = 0, kCode, kFirstName, kLastName, kSchool, kEmail, kPin, kNewPin, kServerUrl, kEnrolCode,
+                     kTrainerPin, kRosterNote, kRosterLeftAt, kSurveyText, kCount };
 
 // One of today's sessions on Home.
 struct SessionItem {
@@ -73,8 +74,14 @@ struct ConfirmationView {
 // Where a PIN prompt leads when the right PIN is entered.
 enum class PinPurpose { kExit, kSettings };
 
+// What the PIN prompt asks for. A shared kiosk is never left open: with no trainer PIN set, the
+// prompt first asks to choose one (typed twice), stores it like `mintkiosk pin set`, and only
+// then leads on.
+enum class PinStage { kEnter, kChoose, kConfirm };
+
 struct KioskOptions {
   std::string data_dir;
+  std::string font_dir;  // DejaVu fonts for certificates (platform::FontDir)
   bool kiosk_mode = true;                 // fullscreen; leaving needs the trainer PIN
   int64_t confirmation_ms = 6000;         // the confirmation returns to Home by itself
   int64_t countdown_ms = 10000;           // the idle countdown shows this long
@@ -97,6 +104,9 @@ struct KioskOptions {
   std::function<std::optional<sync::SyncStatus>()> sync_status;
   // Called after every write of a check-in or walk-in (the background sync then runs soon).
   std::function<void()> on_local_change;
+  // The trainer's Materials tab: where the LAN share listens and which addresses it shows, the
+  // file system (tests); data_dir, wake_ui, on_local_change and touch are filled in from here.
+  MaterialsOptions materials;
 };
 
 // Thread safety: one thread (the UI thread). Reads and writes go through store::Store; the
@@ -129,8 +139,17 @@ class KioskViewModel {
   bool walk_in_consent() const { return consent_; }
   const OnScreenKeyboard& keyboard() const { return keyboard_; }
   // The on-screen keyboard shows while a text field (other than the PIN, which has a keypad)
-  // has the focus; OK on the keyboard moves on and finally hides it.
-  bool keyboard_visible() const { return focused_ != FieldId::kNone && focused_ != FieldId::kPin; }
+  // has the focus and it is not collapsed; OK on the keyboard moves on and finally hides it.
+  bool keyboard_visible() const {
+    return focused_ != FieldId::kNone && focused_ != FieldId::kPin && focused_ != FieldId::kTrainerPin &&
+           !keyboard_collapsed_;
+  }
+  // The keyboard was put away while the focus stayed (the person scrolls the results): the
+  // screen offers to show it again.
+  bool keyboard_collapsed() const {
+    return keyboard_collapsed_ && focused_ != FieldId::kNone && focused_ != FieldId::kPin &&
+           focused_ != FieldId::kTrainerPin;
+  }
   // True once after the focus moved: the screen scrolls the focused field into view.
   bool TakeScrollRequest() {
     const bool r = scroll_to_focus_;
@@ -147,6 +166,7 @@ class KioskViewModel {
   bool kiosk_mode() const { return options_.kiosk_mode; }
   bool exit_requested() const { return exit_requested_; }
   PinPurpose pin_purpose() const { return pin_purpose_; }
+  PinStage pin_stage() const { return pin_stage_; }
   // Seconds left before the idle reset while the countdown shows.
   std::optional<int> IdleCountdown() const;
   // How long the loop may sleep before Update() has something to do (-1: until input).
@@ -169,6 +189,45 @@ class KioskViewModel {
   void SetLanguage(i18n::Language language);  // for the current person only
   void RequestSettings();
 
+  // --- the trainer's side (Screen::kTrainer; state and roster commands in trainer())
+  TrainerViewModel& trainer() { return *trainer_; }
+  const TrainerViewModel& trainer() const { return *trainer_; }
+  // The Feedback and Certificates tabs' own state (their panels call Show with the session).
+  FeedbackPanelViewModel& feedback_panel() { return *feedback_panel_; }
+  CertificatesPanelViewModel& certificates_panel() { return *certificates_panel_; }
+  // The Materials tab's own state (its panel sets the session); null when the device's file
+  // store cannot be opened (the tab then says so).
+  MaterialsViewModel* materials_panel() { return materials_panel_.get(); }
+  // Files dropped onto the window: on the trainer's session they open the Materials tab's
+  // "add material" form; anywhere else they are ignored.
+  void OnFilesDropped(const std::vector<std::string>& paths);
+  // The calm "Trainer" entry on Home: the trainer sign-in.
+  void OpenTrainer();
+  // Chooses the trainer on the sign-in and puts the focus on the PIN keypad.
+  void ChooseTrainer(const std::string& person_id);
+  // OK on the trainer PIN keypad: signs in with the typed PIN (the field is cleared either way).
+  void SubmitTrainerPin();
+  // Opens the roster's note or leave editor for a person, with the text field filled.
+  void EditRosterNote(const std::string& person_id);
+  void EditRosterLeftAt(const std::string& person_id);
+  // Saves the open note or leave editor from its text field.
+  void SaveRosterEditor();
+  // "No early leave" in the leave editor: clears the recorded time.
+  void ClearRosterLeftAt();
+  void CancelRosterEditor();
+  // Ends the trainer session; Home shows, nothing of it stays (the idle reset does the same).
+  void TrainerSignOut();
+
+  // --- the anonymous survey (Screen::kSurvey, kSurveyThanks). Nothing of it names the person;
+  // the free text is the field kSurveyText; the idle reset forgets a half-filled survey.
+  const SurveyViewModel& survey() const { return *survey_; }
+  // From Home: opens one of survey().offers() with nothing answered.
+  void OpenSurvey(size_t offer_index);
+  // Rates statement `item` 1..5 (the same value again takes the rating back).
+  void RateSurvey(size_t item, int value);
+  // Stores the answers once and thanks; ignored anywhere but on the survey (a double tap).
+  void SubmitSurvey();
+
   // --- check-in
   void Focus(FieldId id);
   void ChooseResult(size_t index);
@@ -176,6 +235,10 @@ class KioskViewModel {
   void StartWalkIn();
   void BackToHome();
   void PressKey(const KeyboardKey& key);
+  // The person scrolls the results: the keyboard makes room for them until the search field is
+  // tapped again (or ShowKeyboard). Typing on a hardware keyboard still goes to the field.
+  void CollapseKeyboard();
+  void ShowKeyboard();
 
   // --- walk-in
   void ToggleSubject(store::Subject subject);
@@ -186,6 +249,9 @@ class KioskViewModel {
   void Done();
 
   // --- PIN prompt and settings
+  // OK on the prompt: checks the PIN (kEnter), or takes a new PIN of 4 to 12 digits (kChoose)
+  // and its repetition (kConfirm; a mismatch starts the choice again). A missing PIN file never
+  // lets anyone through: the prompt then asks to choose a PIN.
   void SubmitPin();
   void CancelPin();
   void SetDraftIdleSeconds(int seconds);
@@ -223,6 +289,9 @@ class KioskViewModel {
   void Go(Screen screen);
   void ValidateWalkInField(FieldId id);
   void FinishEnrolment(const Status& status);
+  void OpenPinPrompt(PinPurpose purpose);
+  void MakeTrainer();
+  void PinAccepted();
 
   store::Store& store_;
   Clock& clock_;
@@ -256,13 +325,21 @@ class KioskViewModel {
   int settings_generation_ = 0;
   SyncIndicator sync_;
   PinPurpose pin_purpose_ = PinPurpose::kExit;
+  PinStage pin_stage_ = PinStage::kEnter;
+  std::string chosen_pin_;  // the new PIN between its first and second typing; never stored as is
   PinAttemptLimiter pin_limiter_;
   bool exit_requested_ = false;
   int64_t last_refresh_ms_ = 0;
   bool scroll_to_focus_ = false;
+  bool keyboard_collapsed_ = false;
   std::string enrolling_url_;
   // Last, so it is destroyed first: a running enrolment is cancelled and joined before the
   // rest of the view-model goes.
+  std::unique_ptr<TrainerViewModel> trainer_;
+  std::unique_ptr<SurveyViewModel> survey_;
+  std::unique_ptr<FeedbackPanelViewModel> feedback_panel_;
+  std::unique_ptr<CertificatesPanelViewModel> certificates_panel_;
+  std::unique_ptr<MaterialsViewModel> materials_panel_;
   BackgroundCall enrolment_;
 };
 

@@ -1,22 +1,17 @@
 // The trainer PIN file and the attempt limiter.
 #include "trainer_pin.h"
 
-#include <fcntl.h>
 #include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <sstream>
+
+#include "platform/file_io.h"
+#include "platform/paths.h"
 
 namespace mk::client {
 namespace {
 
-std::string PinPath(const std::string& dir) { return dir + "/kiosk-pin"; }
+std::string PinPath(const std::string& dir) { return platform::JoinPath(dir, "kiosk-pin"); }
 
 Status InitSodium() {
   if (sodium_init() < 0) return Internal("libsodium could not be initialised");
@@ -41,37 +36,21 @@ Status SetTrainerPin(const std::string& data_dir, std::string_view pin) {
                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
     return Internal("not enough memory to hash the PIN");
   }
-  const std::string path = PinPath(data_dir);
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return IoError("could not write " + tmp + ": " + std::strerror(errno));
-  const std::string line = std::string(hash) + "\n";
-  const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
-  const int saved_errno = errno;
-  ::close(fd);
-  if (!written) {
-    ::unlink(tmp.c_str());
-    return IoError("could not write " + tmp + ": " + std::strerror(saved_errno));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int e = errno;
-    ::unlink(tmp.c_str());
-    return IoError("could not replace " + path + ": " + std::strerror(e));
-  }
-  return Status::Ok();
+  return platform::WriteFileDurably(PinPath(data_dir), std::string(hash) + "\n", platform::FileAccess::kOwnerOnly);
 }
 
 bool HasTrainerPin(const std::string& data_dir) {
-  struct stat st{};
-  return ::stat(PinPath(data_dir).c_str(), &st) == 0;
+  return platform::FileExists(PinPath(data_dir));
 }
 
 Result<bool> VerifyTrainerPin(const std::string& data_dir, std::string_view pin) {
   MK_RETURN_IF_ERROR(InitSodium());
-  std::ifstream in(PinPath(data_dir), std::ios::binary);
-  if (!in) return NotFound("no trainer PIN is set (mintkiosk pin set)");
-  std::string hash;
-  std::getline(in, hash);
+  auto content = platform::ReadSmallFile(PinPath(data_dir), 4096);
+  if (!content.ok()) {
+    if (content.status().code() == ErrorCode::kNotFound) return NotFound("no trainer PIN is set (mintkiosk pin set)");
+    return content.status();
+  }
+  const std::string hash = content->substr(0, content->find('\n'));
   if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return Corrupt(PinPath(data_dir) + " holds no PIN hash");
   if (pin.empty() || pin.size() > 64) return false;
   const std::string pin_copy(pin);

@@ -14,7 +14,8 @@ namespace mk::client {
 Status ValidatePinFormat(std::string_view pin);
 
 // Stores libsodium's crypto_pwhash_str of `pin` (interactive limits) in DIR/kiosk-pin with mode
-// 0600, replacing any earlier PIN atomically. The PIN itself is never written anywhere.
+// 0600, replacing any earlier PIN atomically and durably (platform::WriteFileDurably). The PIN
+// itself is never written anywhere. Both `mintkiosk pin set` and the kiosk's prompt use this.
 Status SetTrainerPin(const std::string& data_dir, std::string_view pin);
 // Whether DIR/kiosk-pin exists.
 bool HasTrainerPin(const std::string& data_dir);

@@ -8,6 +8,7 @@
 #include "apply_page.h"
 #include "sync/files/blob_store.h"
 #include "sync/files/file_transfer.h"
+#include "sync/files/material_library.h"
 #include "sync/protocol/outbox.h"
 #include "sync/protocol/wire.h"
 #include "sync/transport/http_client.h"
@@ -177,7 +178,8 @@ Status SyncEngine::Push(Run& run) {
   int64_t after = 0;  // everything up to here is acknowledged
   for (;;) {
     if (run.Cancelled()) return Stopped();
-    MK_ASSIGN_OR_RETURN(std::vector<OutboxEntry> entries, ReadOutbox(db, after, batch_limit, options_.max_batch_bytes));
+    MK_ASSIGN_OR_RETURN(std::vector<OutboxEntry> entries,
+                        ReadOutbox(db, after, batch_limit, options_.max_batch_plain_bytes));
     if (entries.empty()) return Status::Ok();
     // A batch numbers its changes from first_seq on, so it stops at a hole in the seqs.
     size_t n = 1;
@@ -185,7 +187,6 @@ Status SyncEngine::Push(Run& run) {
     entries.resize(n);
     PushBatch batch;
     batch.first_seq = entries.front().seq;
-    const int64_t last_seq = entries.back().seq;
     MK_ASSIGN_OR_RETURN(batch.clock_skew_ms, ReadMetaInt(db, kMetaClockSkew, 0));
     batch.changes.reserve(n);
     for (OutboxEntry& e : entries) batch.changes.push_back(std::move(e.change));
@@ -194,6 +195,15 @@ Status SyncEngine::Push(Run& run) {
     request.path = "/v1/sync/push";
     request.content_type = kSyncContentType;
     request.body = EncodePushBatch(batch);
+    // Sized by what goes on the wire: cut a batch that compresses to more than the limit, in
+    // proportion and a tenth below it, until it fits (a single change always goes).
+    for (int cuts = 0; request.body.size() > options_.max_batch_bytes && n > 1 && cuts < 16; ++cuts) {
+      const double fits = static_cast<double>(options_.max_batch_bytes) / static_cast<double>(request.body.size());
+      n = std::clamp<size_t>(static_cast<size_t>(static_cast<double>(n) * fits * 0.9), 1, n - 1);
+      batch.changes.resize(n);
+      request.body = EncodePushBatch(batch);
+    }
+    const int64_t last_seq = batch.first_seq + static_cast<int64_t>(n) - 1;
     const int64_t sent_ms = store_.clock().NowMs();
     auto response = run.http.Send(request);
     const int64_t answered_ms = store_.clock().NowMs();
@@ -280,7 +290,7 @@ Status SyncEngine::Pull(Run& run) {
   run.state.phase = SyncProgress::Phase::kPull;
   run.Report();
   MK_ASSIGN_OR_RETURN(int64_t cursor, ReadMetaInt(db, kMetaPullCursor, 0));
-  const int max_limit = std::clamp(options_.pull_page_limit, 1, 5000);
+  const int max_limit = std::clamp(options_.pull_page_limit, 1, 10000);
   MK_ASSIGN_OR_RETURN(int64_t remembered, ReadMetaInt(db, kMetaPullLimit, max_limit));
   int limit = static_cast<int>(std::clamp<int64_t>(remembered, 1, max_limit));
   // Touches only the HTTP client and the clock, never the store: it may run on another thread.
@@ -382,6 +392,12 @@ Status SyncEngine::SyncFiles(Run& run) {
       return TransportFailure(s, config_.server_url, host_, options_.stall_timeout_s);
     }
     return s.WithContext("course materials");
+  }
+  if (!files->cancelled) {
+    // Each material shows this device's state; the failures of this pass replace the last one's.
+    std::vector<std::pair<std::string, std::string>> failures;
+    for (const FileProblem& p : files->failed) failures.emplace_back(p.sha256, p.message);
+    (void)RecordTransferFailures(config_.files_dir(), failures);
   }
   run.report.bytes_sent += files->bytes_sent;
   run.report.bytes_received += files->bytes_received;

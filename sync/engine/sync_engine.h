@@ -14,11 +14,17 @@
 namespace mk::sync {
 
 struct SyncEngineOptions {
-  // A push batch holds at most this many changes and this many encoded bytes (ReadOutbox's
-  // measure). A server that still finds a batch too large (413) gets halves of it.
+  // A push batch holds at most this many changes, at most this many bytes on the wire (the
+  // compressed body: what the link carries and the server's --max-push limits), and at most
+  // max_batch_plain_bytes before compression (ReadOutbox's measure: bounds the memory of both
+  // sides; the server unpacks at most 32 MiB). A batch that compresses to more than
+  // max_batch_bytes is cut to fit; a server that still finds it too large (413) gets halves.
   size_t max_batch_changes = 10000;
   size_t max_batch_bytes = 512 * 1024;
-  int pull_page_limit = 2000;  // changes per pull page (the server allows up to 5000)
+  size_t max_batch_plain_bytes = 16 * 1024 * 1024;
+  // Changes per pull page (the server allows up to 10000). Fewer pages mean fewer commits (each
+  // a sync to disk); two pages are in memory at a time (one applied, the next fetched ahead).
+  int pull_page_limit = 10000;
   long connect_timeout_ms = 30000;  // rural links: 600 ms round trips, TLS handshakes
   // Requests are bounded by a low-speed limit, not by a fixed total time: a transfer is given
   // up when fewer than `min_bytes_per_s` flow for `stall_timeout_s` seconds. A fixed total

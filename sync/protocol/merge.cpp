@@ -350,6 +350,32 @@ std::tuple<int64_t, std::string, std::string> FirstRank(const json& row) {
   return {at, text("device_id"), text("method")};
 }
 
+// Whether an attendance change's fields withdraw the trainer's decision (a roster undo).
+bool IsWithdrawal(const json& fields) {
+  const auto by = fields.find("status_by");
+  const auto in = fields.find("checked_in_at");
+  const auto upd = fields.find("updated_at");
+  if (by == fields.end() || !by->is_string() || upd == fields.end() || !upd->is_number_integer()) return false;
+  const bool has_in = in != fields.end() && in->is_number_integer();
+  return store::IsAttendanceWithdrawal(by->get<std::string>(), has_in, has_in ? in->get<int64_t>() : 0,
+                                       upd->get<int64_t>());
+}
+
+// The status a kiosk gives a check-in at `checked_in_at` (null: nobody checked in, which the
+// roster shows as not marked): late after the centre's late_after_minutes, as Store::CheckIn.
+Result<json> KioskStatusAt(Database& db, const std::string& session_id, const json& checked_in_at) {
+  if (!checked_in_at.is_number_integer()) return json("absent");
+  MK_ASSIGN_OR_RETURN(Statement* st, db.Cached(
+      "SELECT s.starts_at, ce.late_after_minutes FROM sessions s JOIN courses c ON c.id = s.course_id "
+      "JOIN centres ce ON ce.id = c.centre_id WHERE s.id = ?1"));
+  st->Bind(1, session_id);
+  MK_ASSIGN_OR_RETURN(bool row, st->Step());
+  const int64_t starts = row ? st->ColumnInt(0) : INT64_MAX / 2;
+  const int64_t late = row ? st->ColumnInt(1) : 0;
+  MK_RETURN_IF_ERROR(st->Reset());
+  return json(checked_in_at.get<int64_t>() > starts + late * 60000 ? "late" : "present");
+}
+
 Result<ApplyOutcome> ApplyAttendance(Database& db, const SyncTable& t, const Change& c,
                                      const std::vector<std::string>& key, const json& fields,
                                      std::optional<json>& row, const json& clocks) {
@@ -372,13 +398,34 @@ Result<ApplyOutcome> ApplyAttendance(Database& db, const SyncTable& t, const Cha
   }
   if (fields.contains("status")) {
     const json by = fields.contains("status_by") ? fields["status_by"] : json("kiosk");
-    const auto in_rank = StatusRank(fields["status"], by, hlc);
-    const auto stored_rank = StatusRank((*row)["status"], (*row)["status_by"], ClockOf(clocks, "status"));
-    if (in_rank > stored_rank) {
-      if (fields["status"] != (*row)["status"]) take["status"] = fields["status"];
-      if (by != (*row)["status_by"]) take["status_by"] = by;
-      new_clocks["status"] = hlc;
-      clock_moved = true;
+    // The latest decision on the row: a trainer's (its status stamp) or a withdrawal of one.
+    const int64_t withdrawn = ClockOf(clocks, "withdrawn");
+    if (IsWithdrawal(fields)) {
+      const int64_t decided = std::max((*row)["status_by"] == "trainer" ? ClockOf(clocks, "status") : 0, withdrawn);
+      if (hlc > decided) {
+        // Back to the kiosks' status, derived from the earliest check-in the row now has.
+        const json& checked_in = take.contains("checked_in_at") ? take["checked_in_at"] : (*row)["checked_in_at"];
+        const std::string session_id = key.empty() ? std::string() : key[0];
+        MK_ASSIGN_OR_RETURN(json status, KioskStatusAt(db, session_id, checked_in));
+        if (status != (*row)["status"]) take["status"] = status;
+        if (by != (*row)["status_by"]) take["status_by"] = by;
+        new_clocks["status"] = hlc;
+        new_clocks["withdrawn"] = hlc;
+        clock_moved = true;
+      }
+    } else {
+      const auto in_rank = StatusRank(fields["status"], by, hlc);
+      // A kiosk status after a withdrawal still ranks by strength; a trainer's decision must be
+      // later than the withdrawal.
+      const auto stored_rank = (*row)["status_by"] != "trainer" && withdrawn > 0 && by == "trainer"
+                                   ? std::tuple<int, int64_t, std::string>{1, withdrawn, std::string()}
+                                   : StatusRank((*row)["status"], (*row)["status_by"], ClockOf(clocks, "status"));
+      if (in_rank > stored_rank) {
+        if (fields["status"] != (*row)["status"]) take["status"] = fields["status"];
+        if (by != (*row)["status_by"]) take["status_by"] = by;
+        new_clocks["status"] = hlc;
+        clock_moved = true;
+      }
     }
   }
   for (const char* col : {"left_at", "note", "updated_at"}) {
@@ -688,6 +735,10 @@ Result<ApplyOutcome> MergeSession::Impl::InsertNew(const SyncTable& t, const Cha
       clocks += col;
       clocks += "\":";
       clocks += stamp;
+    }
+    if (t.merge == MergeKind::kAttendance && upsert && IsWithdrawal(fields)) {
+      if (clocks.size() > 1) clocks += ',';
+      clocks += "\"withdrawn\":" + stamp;
     }
   } else {
     clocks += upsert ? "\"_del\":0,\"_row\":" : "\"_del\":1,\"_row\":";

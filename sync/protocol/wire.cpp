@@ -21,20 +21,49 @@ using nlohmann::json;
 
 bool KeyInFieldsOnWire(const store::SyncTable& t) { return t.merge == store::MergeKind::kFields; }
 
-json EncodeChanges(const std::vector<Change>& changes) {
-  json out = json::array();
+// Bodies up to this size are compressed at level 9, larger ones at kFastLevel (CompressionLevelFor).
+constexpr size_t kStrongCompressionBytes = 256 * 1024;
+constexpr int kFastLevel = 3;
+
+bool LeavesKeyOut(const Change& c) {
+  if (c.op != ChangeOp::kUpsert) return false;
+  const store::SyncTable* t = store::FindSyncTable(c.table);
+  return t && !KeyInFieldsOnWire(*t);
+}
+
+std::string JsonString(std::string_view text) {
+  return json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// One change as its wire array [table, key, op, hlc delta, time, fields], appended to `out`.
+void AppendChange(std::string& out, HlcStamp& previous, std::string_view table, std::string_view key, ChangeOp op,
+                  HlcStamp hlc, int64_t device_time_ms, std::string_view fields_text) {
+  const int64_t delta = static_cast<int64_t>(hlc - previous);
+  previous = hlc;
+  out += '[';
+  out += JsonString(table);
+  out += ',';
+  out += JsonString(key);
+  out += ",\"";
+  out += ChangeOpCode(op);
+  out += "\",";
+  out += std::to_string(delta);
+  out += ',';
+  out += std::to_string(device_time_ms - HlcMillis(hlc));
+  out += ',';
+  out += fields_text;
+  out += ']';
+}
+
+// The "changes" array of a batch or page as JSON text.
+std::string EncodeChanges(const std::vector<Change>& changes) {
+  std::string out = "[";
   HlcStamp previous = 0;
   for (const Change& c : changes) {
-    json fields = c.fields;
-    const store::SyncTable* t = store::FindSyncTable(c.table);
-    if (t && !KeyInFieldsOnWire(*t) && c.op == ChangeOp::kUpsert) {
-      for (std::string_view k : t->key_columns) fields.erase(std::string(k));
-    }
-    const int64_t delta = static_cast<int64_t>(c.hlc - previous);
-    previous = c.hlc;
-    out.push_back(json::array({c.table, c.key, ChangeOpCode(c.op), delta,
-                               c.device_time_ms - HlcMillis(c.hlc), std::move(fields)}));
+    if (out.size() > 1) out += ',';
+    AppendChange(out, previous, c.table, c.key, c.op, c.hlc, c.device_time_ms, WireFieldsText(c));
   }
+  out += ']';
   return out;
 }
 
@@ -65,16 +94,8 @@ Result<std::vector<Change>> DecodeChanges(json& doc, std::string_view what) {
     c.fields = std::move(e[5]);
     const store::SyncTable* t = store::FindSyncTable(c.table);
     if (!t) return InvalidArgument(Where(what, i) + ": unknown table '" + c.table.substr(0, 64) + "'");
-    if (!KeyInFieldsOnWire(*t) && c.op == ChangeOp::kUpsert) {
-      // Restore the key columns (a wrong number of key parts is reported by ValidateChange).
-      size_t start = 0;
-      for (std::string_view k : t->key_columns) {
-        const size_t bar = c.key.find(kKeySeparator, start);
-        c.fields[std::string(k)] = c.key.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
-        if (bar == std::string::npos) break;
-        start = bar + 1;
-      }
-    }
+    // A wrong number of key parts is reported by ValidateChange.
+    RestoreKeyFields(c);
     out.push_back(std::move(c));
   }
   return out;
@@ -140,12 +161,63 @@ Result<std::string> Decompress(std::string_view compressed, size_t max_bytes) {
   return out;
 }
 
+std::string WireFieldsText(const Change& change) {
+  if (!LeavesKeyOut(change) || !change.fields.is_object()) {
+    return change.fields.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  const store::SyncTable* t = store::FindSyncTable(change.table);
+  std::string out = "{";
+  for (auto& [col, v] : change.fields.items()) {
+    if (std::find(t->key_columns.begin(), t->key_columns.end(), col) != t->key_columns.end()) continue;
+    if (out.size() > 1) out += ',';
+    out += JsonString(col);
+    out += ':';
+    out += v.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  out += '}';
+  return out;
+}
+
+void RestoreKeyFields(Change& change) {
+  if (!LeavesKeyOut(change) || !change.fields.is_object()) return;
+  const store::SyncTable* t = store::FindSyncTable(change.table);
+  size_t start = 0;
+  for (std::string_view k : t->key_columns) {
+    const size_t bar = change.key.find(kKeySeparator, start);
+    change.fields[std::string(k)] =
+        change.key.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+    if (bar == std::string::npos) break;
+    start = bar + 1;
+  }
+}
+
+int CompressionLevelFor(size_t plain_bytes) { return plain_bytes <= kStrongCompressionBytes ? 9 : kFastLevel; }
+
+PullPageWriter::PullPageWriter() : text_("[") {}
+
+void PullPageWriter::Add(std::string_view table, std::string_view key, ChangeOp op, HlcStamp hlc,
+                         int64_t device_time_ms, std::string_view fields_text) {
+  if (count_ > 0) text_ += ',';
+  AppendChange(text_, previous_, table, key, op, hlc, device_time_ms, fields_text);
+  ++count_;
+}
+
+std::string PullPageWriter::Finish(int64_t cursor, bool more, int64_t server_time_ms) {
+  std::string doc = "{\"v\":" + std::to_string(kProtocolVersion) + ",\"cursor\":" + std::to_string(cursor) +
+                    ",\"more\":" + (more ? "true" : "false") + ",\"server_time\":" + std::to_string(server_time_ms) +
+                    ",\"changes\":";
+  doc += text_;
+  doc += "]}";
+  text_.clear();
+  return Compress(doc, CompressionLevelFor(doc.size()));
+}
+
 std::string EncodePushBatch(const PushBatch& batch) {
-  json doc = {{"v", kProtocolVersion},
-              {"first_seq", batch.first_seq},
-              {"skew", batch.clock_skew_ms},
-              {"changes", EncodeChanges(batch.changes)}};
-  return Compress(doc.dump(-1, ' ', false, json::error_handler_t::replace));
+  std::string doc = "{\"v\":" + std::to_string(kProtocolVersion) + ",\"first_seq\":" + std::to_string(batch.first_seq) +
+                    ",\"skew\":" + std::to_string(batch.clock_skew_ms) + ",\"changes\":";
+  doc += EncodeChanges(batch.changes);
+  doc += '}';
+  return Compress(doc, CompressionLevelFor(doc.size()));
 }
 
 Result<PushBatch> DecodePushBatch(std::string_view bytes) {
@@ -182,12 +254,11 @@ Result<PushAck> DecodePushAck(std::string_view bytes) {
 }
 
 std::string EncodePullPage(const PullPage& page) {
-  json doc = {{"v", kProtocolVersion},
-              {"cursor", page.cursor},
-              {"more", page.more},
-              {"server_time", page.server_time_ms},
-              {"changes", EncodeChanges(page.changes)}};
-  return Compress(doc.dump(-1, ' ', false, json::error_handler_t::replace));
+  PullPageWriter writer;
+  for (const Change& c : page.changes) {
+    writer.Add(c.table, c.key, c.op, c.hlc, c.device_time_ms, WireFieldsText(c));
+  }
+  return writer.Finish(page.cursor, page.more, page.server_time_ms);
 }
 
 Result<PullPage> DecodePullPage(std::string_view bytes) {

@@ -39,12 +39,55 @@ struct PullPage {
   std::vector<Change> changes;
 };
 
+// The fields of `change` as JSON text the way they travel: for tables merged as whole rows (and
+// attendance) an upsert leaves out its key columns, which the key carries (DecodePushBatch and
+// DecodePullPage put them back). What the server's log stores, so a pull page is written from
+// the stored text without parsing it again.
+std::string WireFieldsText(const Change& change);
+// Puts back the key columns WireFieldsText left out (values from the key; a column already there
+// is overwritten by the key's part). A key with too few parts fills what it has.
+void RestoreKeyFields(Change& change);
+
+// A pull page already encoded for the wire (EncodePullPage's bytes), with what its header says.
+struct EncodedPullPage {
+  std::string bytes;
+  int64_t cursor = 0;
+  bool more = false;
+  int64_t changes = 0;  // how many changes it holds
+};
+
+// Writes a pull page from changes whose fields are already wire text (WireFieldsText), so a
+// server serving its log neither parses nor re-serialises the stored fields. The result decodes
+// with DecodePullPage exactly like EncodePullPage's.
+class PullPageWriter {
+ public:
+  PullPageWriter();
+  // `fields_text` must be a JSON object (WireFieldsText of the change).
+  void Add(std::string_view table, std::string_view key, ChangeOp op, HlcStamp hlc, int64_t device_time_ms,
+           std::string_view fields_text);
+  size_t count() const { return count_; }
+  size_t plain_bytes() const { return text_.size(); }
+  // The compressed page; the writer is spent afterwards.
+  std::string Finish(int64_t cursor, bool more, int64_t server_time_ms);
+
+ private:
+  std::string text_;  // the "changes" array so far, without its closing bracket
+  size_t count_ = 0;
+  HlcStamp previous_ = 0;
+};
+
 std::string EncodePushBatch(const PushBatch& batch);
 Result<PushBatch> DecodePushBatch(std::string_view bytes);
 std::string EncodePushAck(const PushAck& ack);        // small: plain JSON
 Result<PushAck> DecodePushAck(std::string_view bytes);
 std::string EncodePullPage(const PullPage& page);
 Result<PullPage> DecodePullPage(std::string_view bytes);
+
+// The zstd level for a body of `plain_bytes`: small bodies (a few check-ins, the usual sync of
+// a kiosk) get a strong level, which costs little at that size; large ones (a day of check-ins,
+// a first sync) a fast one, whose output is a few bytes per change larger but is made five to
+// ten times faster (docs/benchmarks.md).
+int CompressionLevelFor(size_t plain_bytes);
 
 // zstd with the content checksum on; Decompress refuses truncated, corrupt or oversized input.
 std::string Compress(std::string_view plain, int level = 9);

@@ -1,8 +1,12 @@
 // JSON documents of the API and the strict parser of request bodies.
 #include "api_json.h"
 
+#include <algorithm>
+
 #include "sync/common/text_encoding.h"
+#include "secret.h"
 #include "sync/common/utf8.h"
+#include "sync/common/uuid.h"
 
 namespace mk::server {
 namespace {
@@ -154,6 +158,34 @@ std::optional<BodyError> ParseStringObject(std::string_view body, const std::map
     }
   }
   return std::nullopt;
+}
+
+std::variant<EnrolmentRequestBody, BodyError> ParseEnrolmentRequest(std::string_view body) {
+  std::map<std::string, std::string> fields;
+  const std::map<std::string, FieldRule> rules = {
+      {"code", {true, 64}}, {"device_name", {false, 100}}, {"device_id", {false, 36}}};
+  if (auto problem = ParseStringObject(body, rules, &fields)) return *problem;
+  EnrolmentRequestBody request;
+  request.code = NormalizeEnrolmentCode(fields["code"]);
+  if (request.code.empty()) {
+    return BodyError{"invalid_code_format", "an enrolment code is " + std::to_string(kEnrolmentCodeLetters) +
+                                                " letters and digits such as K7QX2-MHT9C (no 0, O, 1, I or l); "
+                                                "check what you typed"};
+  }
+  request.device_name = fields.count("device_name") ? fields["device_name"] : "";
+  if (std::string problem = utf8::ProblemWithText(request.device_name, 100); !problem.empty()) {
+    return BodyError{"invalid_device_name", "the device name " + problem};
+  }
+  // The device's own id, proposed so that its changes carry the same origin everywhere.
+  request.proposed_id = fields.count("device_id") ? fields["device_id"] : "";
+  const bool lower = std::none_of(request.proposed_id.begin(), request.proposed_id.end(),
+                                  [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+  if (!request.proposed_id.empty() && (!IsUuid(request.proposed_id) || !lower)) {
+    return BodyError{"invalid_device_id",
+                     "'device_id' must be a UUID in lower-case canonical form, such as "
+                     "0190f5c2-7a3b-7cde-8f01-23456789abcd"};
+  }
+  return request;
 }
 
 }  // namespace mk::server

@@ -4,9 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "server_storage.h"
 #include "sync/common/status.h"
@@ -44,5 +46,16 @@ struct FieldRule {
 // `out` with the string members. Returns the problem, or nullopt when the body is acceptable.
 std::optional<BodyError> ParseStringObject(std::string_view body, const std::map<std::string, FieldRule>& rules,
                                            std::map<std::string, std::string>* out);
+
+// The body of POST /v1/enroll, checked: the code normalised (NormalizeEnrolmentCode), the
+// optional device name plain text of at most 100 characters, the optional proposed device id a
+// lower-case canonical UUID.
+struct EnrolmentRequestBody {
+  std::string code;
+  std::string device_name;
+  std::string proposed_id;
+};
+// The request, or the problem to answer with (code and message for a 400).
+std::variant<EnrolmentRequestBody, BodyError> ParseEnrolmentRequest(std::string_view body);
 
 }  // namespace mk::server

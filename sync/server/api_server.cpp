@@ -55,13 +55,6 @@ std::pair<const char*, const char*> DefaultError(int status) {
   }
 }
 
-bool IsLowerCase(std::string_view text) {
-  for (char ch : text) {
-    if (ch >= 'A' && ch <= 'Z') return false;
-  }
-  return true;
-}
-
 bool IsJsonContentType(const std::string& value) {
   std::string lower;
   for (char ch : value) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
@@ -120,29 +113,14 @@ class ApiServer::Handlers {
     if (!IsJsonContentType(req.get_header_value("Content-Type"))) {
       return SendError(res, 415, "unsupported_media_type", "send the request body as Content-Type: application/json");
     }
-    std::map<std::string, std::string> fields;
-    const std::map<std::string, FieldRule> rules = {
-        {"code", {true, 64}}, {"device_name", {false, 100}}, {"device_id", {false, 36}}};
-    if (auto problem = ParseStringObject(req.body, rules, &fields)) {
+    auto parsed = ParseEnrolmentRequest(req.body);
+    if (const BodyError* problem = std::get_if<BodyError>(&parsed)) {
       return SendError(res, 400, problem->code, problem->message);
     }
-    const std::string code = NormalizeEnrolmentCode(fields["code"]);
-    if (code.empty()) {
-      return SendError(res, 400, "invalid_code_format",
-                       "an enrolment code is " + std::to_string(kEnrolmentCodeLetters) +
-                           " letters and digits such as K7QX2-MHT9C (no 0, O, 1, I or l); check what you typed");
-    }
-    const std::string name = fields.count("device_name") ? fields["device_name"] : "";
-    if (std::string problem = utf8::ProblemWithText(name, 100); !problem.empty()) {
-      return SendError(res, 400, "invalid_device_name", "the device name " + problem);
-    }
-    // The device's own id, proposed so that its changes carry the same origin everywhere.
-    const std::string proposed_id = fields.count("device_id") ? fields["device_id"] : "";
-    if (!proposed_id.empty() && (!IsUuid(proposed_id) || !IsLowerCase(proposed_id))) {
-      return SendError(res, 400, "invalid_device_id",
-                       "'device_id' must be a UUID in lower-case canonical form, such as "
-                       "0190f5c2-7a3b-7cde-8f01-23456789abcd");
-    }
+    const EnrolmentRequestBody& request = std::get<EnrolmentRequestBody>(parsed);
+    const std::string& code = request.code;
+    const std::string& name = request.device_name;
+    const std::string& proposed_id = request.proposed_id;
     // Only attempts that could hit a code count: typos in the request cost nothing, guesses do.
     int64_t retry = 0;
     if (!s_.enrol_limiter_.Allow("enrol:" + req.remote_addr, s_.clock_.NowMs(), &retry)) {

@@ -7,7 +7,7 @@ namespace mk::server {
 
 // The server schema version this build writes, kept in meta.server_schema_version (the domain
 // schema keeps PRAGMA user_version, see sync/store/schema.h).
-inline constexpr int kServerSchemaVersion = 2;
+inline constexpr int kServerSchemaVersion = 3;
 
 // Applies the missing server migrations, each in its own transaction with the new version.
 // A file written by a newer server is refused (kCorrupt) and left untouched.

@@ -133,8 +133,9 @@ class ServerStorage {
   // The first batch a device ever sends sets where its numbering starts.
   virtual Result<PushResult> ApplyPush(const DeviceRecord& device, const sync::PushBatch& batch, int64_t now_ms) = 0;
   // Log entries of the centre and of global rows with seq > `after`, oldest first, at most
-  // `limit`, leaving out those that came from `exclude_origin` (the cursor still moves past them).
-  virtual Result<sync::PullPage> ReadLog(const std::string& centre_id, int64_t after, size_t limit,
+  // `limit`, leaving out those that came from `exclude_origin` (the cursor still moves past them),
+  // as a pull page encoded for the wire with `now_ms` as its server time.
+  virtual Result<sync::EncodedPullPage> ReadLog(const std::string& centre_id, int64_t after, size_t limit,
                                          const std::string& exclude_origin, int64_t now_ms) = 0;
   // Remembers when the device last pulled (cheap: writes only when the stored time is a minute old).
   virtual Status NotePull(const std::string& device_id, int64_t now_ms) = 0;

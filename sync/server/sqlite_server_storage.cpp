@@ -39,8 +39,12 @@ Result<std::unique_ptr<SqliteServerStorage>> SqliteServerStorage::Open(const std
   assert(connections >= 1 && "the storage needs at least one connection");
   std::unique_ptr<SqliteServerStorage> storage(new SqliteServerStorage());
   const std::string path = DatabasePath(data_dir);
+  MK_ASSIGN_OR_RETURN(store::Database checkpoint_db, store::Database::Open(path));
+  storage->checkpointer_ = std::thread(&SqliteServerStorage::CheckpointLoop, storage.get(), std::move(checkpoint_db));
   for (int i = 0; i < connections; ++i) {
     MK_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> s, store::Store::Open(path, clock));
+    // Replaces SQLite's automatic checkpoint in the committing thread (see the class comment).
+    sqlite3_wal_hook(s->db().handle(), &SqliteServerStorage::OnWalCommit, storage.get());
     if (i == 0) {
       MK_RETURN_IF_ERROR(MigrateServerSchema(s->db()).WithContext(path));
       storage->server_device_id_ = s->device_id();
@@ -50,6 +54,41 @@ Result<std::unique_ptr<SqliteServerStorage>> SqliteServerStorage::Open(const std
     storage->idle_.push_back(std::move(s));
   }
   return storage;
+}
+
+SqliteServerStorage::~SqliteServerStorage() {
+  {
+    std::lock_guard<std::mutex> lock(checkpoint_mu_);
+    stopping_ = true;
+  }
+  checkpoint_wanted_.notify_one();
+  if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+int SqliteServerStorage::OnWalCommit(void* self, sqlite3*, const char*, int pages) {
+  if (pages < kCheckpointPages) return SQLITE_OK;
+  auto* storage = static_cast<SqliteServerStorage*>(self);
+  {
+    std::lock_guard<std::mutex> lock(storage->checkpoint_mu_);
+    storage->checkpoint_due_ = true;
+  }
+  storage->checkpoint_wanted_.notify_one();
+  return SQLITE_OK;
+}
+
+void SqliteServerStorage::CheckpointLoop(store::Database db) {
+  // This connection never writes, so SQLite's own checkpoint-on-commit never runs here either.
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(checkpoint_mu_);
+      checkpoint_wanted_.wait(lock, [&] { return checkpoint_due_ || stopping_; });
+      if (stopping_) return;
+      checkpoint_due_ = false;
+    }
+    // PASSIVE copies what no reader still needs; what is left goes with the next signal. A
+    // failure (the disk, say) leaves the WAL as it is: nothing is lost, the next one tries again.
+    (void)sqlite3_wal_checkpoint_v2(db.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
 }
 
 SqliteServerStorage::Lease SqliteServerStorage::Borrow() {

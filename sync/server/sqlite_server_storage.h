@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "server_storage.h"
@@ -25,8 +26,18 @@ namespace mk::server {
 // Thread safety: a pool of connections (one mk::store::Store each, used by one thread at a time);
 // a call borrows one for its duration, waiting when all are busy. WAL lets the readers run in
 // parallel; SQLite serialises the writers (every write is one IMMEDIATE transaction).
+//
+// Durability and checkpoints: every commit syncs the WAL (synchronous=FULL) before the call
+// returns, so what a push acknowledges is on disk. Copying the WAL back into the database file
+// (a checkpoint, with a sync of the database file) is not a commit's business here: the pool's
+// connections only signal that the WAL has grown past kCheckpointPages, and a thread of the
+// storage with its own connection checkpoints (PASSIVE: it never blocks readers or the writer).
 class SqliteServerStorage final : public ServerStorage {
  public:
+  // WAL pages (4 KiB each) after which the checkpoint thread copies the WAL back.
+  static constexpr int kCheckpointPages = 1000;
+
+  ~SqliteServerStorage() override;
   // Opens (creating, migrating) DIR/server.db with `connections` connections (>= 1).
   static Result<std::unique_ptr<SqliteServerStorage>> Open(const std::string& data_dir, Clock* clock,
                                                            int connections);
@@ -52,7 +63,7 @@ class SqliteServerStorage final : public ServerStorage {
                                                    const store::ImportOptions& options) override;
   Result<store::DemoSummary> SeedDemo(const store::DemoOptions& options) override;
   Result<PushResult> ApplyPush(const DeviceRecord& device, const sync::PushBatch& batch, int64_t now_ms) override;
-  Result<sync::PullPage> ReadLog(const std::string& centre_id, int64_t after, size_t limit,
+  Result<sync::EncodedPullPage> ReadLog(const std::string& centre_id, int64_t after, size_t limit,
                                  const std::string& exclude_origin, int64_t now_ms) override;
   Status NotePull(const std::string& device_id, int64_t now_ms) override;
   Result<EraseResult> ErasePerson(const std::string& centre_id, const std::string& person_id) override;
@@ -83,6 +94,9 @@ class SqliteServerStorage final : public ServerStorage {
 
   SqliteServerStorage() = default;
   Lease Borrow();
+  // The checkpoint thread: waits for a signal of the connections' WAL hook, then checkpoints.
+  void CheckpointLoop(store::Database db);
+  static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
   // Logs the server's own captured writes (in a transaction of its own); see sync_log.h.
   Status DrainOutbox(store::Store& s);
 
@@ -91,6 +105,12 @@ class SqliteServerStorage final : public ServerStorage {
   std::mutex mu_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<store::Store>> idle_;  // GUARDED_BY(mu_)
+
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_wanted_;
+  bool checkpoint_due_ = false;  // GUARDED_BY(checkpoint_mu_)
+  bool stopping_ = false;        // GUARDED_BY(checkpoint_mu_)
+  std::thread checkpointer_;
 };
 
 }  // namespace mk::server

@@ -116,6 +116,7 @@ Status ApplyBatchWithin(Database& db, store::ChangeCapture& capture, const Devic
   // One session for the batch: what one change looked up (the session's centre, a person) serves
   // the next ones. The batch is one transaction, and a refusal rolls all of it back.
   sync::MergeSession merge(db);
+  LogAppender log(db);
   for (size_t i = 0; i < batch.changes.size(); ++i) {
     const sync::Change& change = batch.changes[i];
     const int64_t seq = batch.first_seq + static_cast<int64_t>(i);
@@ -150,10 +151,14 @@ Status ApplyBatchWithin(Database& db, store::ChangeCapture& capture, const Devic
     // Logged as merged here: an erased person's personal fields never enter the log.
     MK_ASSIGN_OR_RETURN(std::optional<sync::Change> scrubbed, merge.Scrubbed(change));
     const sync::Change& logged = scrubbed ? *scrubbed : change;
-    MK_RETURN_IF_ERROR(AppendToLog(db, centre->empty() ? kGlobalCentre : std::string_view(*centre), device.id, logged));
+    MK_RETURN_IF_ERROR(log.Add(centre->empty() ? kGlobalCentre : std::string_view(*centre), device.id, logged));
     ++result->logged;
-    if (change.op == sync::ChangeOp::kErase) MK_RETURN_IF_ERROR(ScrubLogOfPerson(db, change.key).status());
+    if (change.op == sync::ChangeOp::kErase) {
+      MK_RETURN_IF_ERROR(log.Flush());  // the scrub reads the log
+      MK_RETURN_IF_ERROR(ScrubLogOfPerson(db, change.key).status());
+    }
   }
+  MK_RETURN_IF_ERROR(log.Flush());
   acked = std::max(acked, batch.first_seq + static_cast<int64_t>(batch.changes.size()) - 1);
   MK_ASSIGN_OR_RETURN(Statement* st, db.Cached(
       "INSERT INTO sync_devices(device_id, acked_seq, clock_skew_ms, last_push_at) VALUES (?1, ?2, ?3, ?4) "
@@ -190,14 +195,12 @@ Result<PushResult> SqliteServerStorage::ApplyPush(const DeviceRecord& device, co
   return result;
 }
 
-Result<sync::PullPage> SqliteServerStorage::ReadLog(const std::string& centre_id, int64_t after, size_t limit,
-                                                    const std::string& exclude_origin, int64_t now_ms) {
+Result<sync::EncodedPullPage> SqliteServerStorage::ReadLog(const std::string& centre_id, int64_t after, size_t limit,
+                                                           const std::string& exclude_origin, int64_t now_ms) {
   Lease s = Borrow();
   MK_RETURN_IF_ERROR(DrainOutbox(*s));
   MK_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(s->db()));
-  MK_ASSIGN_OR_RETURN(sync::PullPage page, ReadLogPage(s->db(), centre_id, after, limit, exclude_origin));
-  page.server_time_ms = now_ms;
-  return page;
+  return ReadEncodedLogPage(s->db(), centre_id, after, limit, exclude_origin, now_ms);
 }
 
 Status SqliteServerStorage::NotePull(const std::string& device_id, int64_t now_ms) {

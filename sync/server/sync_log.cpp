@@ -43,6 +43,9 @@ Result<LogRow> RowFromStatement(const Statement& st) {
     return Corrupt("sync_log entry " + std::to_string(row.seq) + " is damaged (op or fields unreadable)");
   }
   row.change.op = *op;
+  // The log keeps fields as they travel (sync::WireFieldsText); entries written before that
+  // still hold their key columns, which this overwrites with the same values.
+  sync::RestoreKeyFields(row.change);
   return row;
 }
 
@@ -54,8 +57,10 @@ Result<std::optional<std::string>> CentreForServerChange(Database& db, sync::Mer
   if (centre.ok()) return std::optional<std::string>(centre->empty() ? std::string(kGlobalCentre) : *centre);
   const ErrorCode code = centre.status().code();
   if (code == ErrorCode::kBusy || code == ErrorCode::kIo || code == ErrorCode::kCorrupt) return centre.status();
+  // "tbl <> 'attendance'" lets SQLite use the partial index sync_log_by_row (attendance is never
+  // deleted, so it never needs this).
   MK_ASSIGN_OR_RETURN(Statement* st, db.Cached(
-      "SELECT centre_id FROM sync_log WHERE tbl = ?1 AND key = ?2 ORDER BY seq DESC LIMIT 1"));
+      "SELECT centre_id FROM sync_log WHERE tbl = ?1 AND key = ?2 AND tbl <> 'attendance' ORDER BY seq DESC LIMIT 1"));
   st->Bind(1, change.table).Bind(2, change.key);
   MK_ASSIGN_OR_RETURN(bool row, st->Step());
   std::optional<std::string> out;
@@ -98,8 +103,56 @@ Status AppendToLog(Database& db, std::string_view centre_id, std::string_view or
       .Bind(5, sync::ChangeOpCode(change.op))
       .Bind(6, static_cast<int64_t>(change.hlc))
       .Bind(7, change.device_time_ms)
-      .Bind(8, change.fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      .Bind(8, sync::WireFieldsText(change));
   return st->Run().WithContext("appending " + change.table + " " + change.key + " to the sync log");
+}
+
+Status LogAppender::Add(std::string_view centre_id, std::string_view origin, const sync::Change& change) {
+  pending_.push_back({std::string(centre_id), std::string(origin), change.table, change.key, change.op,
+                      static_cast<int64_t>(change.hlc), change.device_time_ms, sync::WireFieldsText(change)});
+  if (pending_.size() < kRowsPerInsert) return Status::Ok();
+  return Flush();
+}
+
+Status LogAppender::Flush() {
+  size_t done = 0;
+  while (done < pending_.size()) {
+    const size_t count = std::min(kRowsPerInsert, pending_.size() - done);
+    MK_RETURN_IF_ERROR(Write(done, count));
+    done += count;
+  }
+  pending_.clear();
+  return Status::Ok();
+}
+
+Status LogAppender::Write(size_t begin, size_t count) {
+  constexpr int kColumns = 8;
+  std::string sql = "INSERT INTO sync_log(centre_id, origin, tbl, key, op, hlc, device_time, fields) VALUES ";
+  for (size_t i = 0; i < count; ++i) {
+    sql += i == 0 ? "(" : ",(";
+    for (int c = 1; c <= kColumns; ++c) {
+      sql += '?';
+      sql += std::to_string(static_cast<int>(i) * kColumns + c);
+      sql += c == kColumns ? ")" : ",";
+    }
+  }
+  // Prepared once per row count and connection: a full statement, and the last partial one.
+  MK_ASSIGN_OR_RETURN(Statement* st, db_.Cached(sql));
+  for (size_t i = 0; i < count; ++i) {
+    const Entry& e = pending_[begin + i];
+    const int base = static_cast<int>(i) * kColumns;
+    st->Bind(base + 1, e.centre_id)
+        .Bind(base + 2, e.origin)
+        .Bind(base + 3, e.table)
+        .Bind(base + 4, e.key)
+        .Bind(base + 5, sync::ChangeOpCode(e.op))
+        .Bind(base + 6, e.hlc)
+        .Bind(base + 7, e.device_time_ms)
+        .Bind(base + 8, e.fields);
+  }
+  const Entry& first = pending_[begin];
+  return st->Run().WithContext("appending " + std::to_string(count) + " changes from " + first.table + " " +
+                               first.key + " on to the sync log");
 }
 
 Result<bool> OutboxHasEntries(Database& db) {
@@ -138,7 +191,10 @@ Result<int64_t> ScrubLogOfPerson(Database& db, const std::string& person_id) {
     for (std::string_view col : t.columns) personal = personal || store::IsPersonalColumn(t.name, col);
     if (personal) tables += std::string(tables.empty() ? "" : ", ") + "'" + std::string(t.name) + "'";
   }
-  std::string sql = std::string("SELECT ") + kLogColumns + " FROM sync_log WHERE (tbl = 'people' AND key = ?1)";
+  // The people part is found by the partial index sync_log_by_row (its condition is repeated so
+  // that SQLite may use it); the other part reads the log's rows of those tables.
+  std::string sql = std::string("SELECT ") + kLogColumns +
+                    " FROM sync_log WHERE (tbl = 'people' AND key = ?1 AND tbl <> 'attendance')";
   if (!tables.empty()) sql += " OR (tbl IN (" + tables + ") AND key LIKE '%|' || ?1)";
   MK_ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
   st.Bind(1, person_id);
@@ -150,7 +206,7 @@ Result<int64_t> ScrubLogOfPerson(Database& db, const std::string& person_id) {
     const nlohmann::json before = row.change.fields;
     MK_ASSIGN_OR_RETURN(bool still_has_effect, sync::ScrubErased(db, row.change));
     (void)still_has_effect;  // blanked fields still order the row's clocks: the entry stays
-    if (row.change.fields != before) rewrites.emplace_back(row.seq, row.change.fields.dump());
+    if (row.change.fields != before) rewrites.emplace_back(row.seq, sync::WireFieldsText(row.change));
   }
   for (const auto& [seq, fields] : rewrites) {
     MK_ASSIGN_OR_RETURN(Statement* up, db.Cached("UPDATE sync_log SET fields = ?1 WHERE seq = ?2"));
@@ -168,8 +224,13 @@ Result<int64_t> LastLogSeq(Database& db) {
   return last;
 }
 
-Result<sync::PullPage> ReadLogPage(Database& db, const std::string& centre_id, int64_t after, size_t limit,
-                                   const std::string& exclude_origin) {
+namespace {
+
+// Visits the entries of a page (see ReadLogPage) in seq order with the statement positioned on
+// each; sets the page's cursor and whether more wait.
+template <typename Visit>
+Status ScanLogPage(Database& db, const std::string& centre_id, int64_t after, size_t limit,
+                   const std::string& exclude_origin, int64_t* cursor, bool* more, Visit&& visit) {
   assert(limit >= 1 && "a page holds at least one change");
   // Two index range scans (centre, seq) merged by seq: the centre's entries and the global ones.
   // Each stops after limit + 1 rows, so a page costs the same wherever the cursor stands.
@@ -185,25 +246,63 @@ Result<sync::PullPage> ReadLogPage(Database& db, const std::string& centre_id, i
   MK_RETURN_IF_ERROR(own.Advance());
   MK_RETURN_IF_ERROR(global.Advance());
 
-  sync::PullPage page;
-  page.cursor = after;
+  *cursor = after;
+  *more = false;
+  size_t count = 0;
   while (own.has_row || global.has_row) {
     Stream* next = &own;
     if (!own.has_row || (global.has_row && global.st->ColumnInt(0) < own.st->ColumnInt(0))) next = &global;
-    if (page.changes.size() == limit) {
-      page.more = true;
-      return page;
+    if (count == limit) {
+      *more = true;
+      return Status::Ok();
     }
-    MK_ASSIGN_OR_RETURN(LogRow row, RowFromStatement(*next->st));
-    page.cursor = row.seq;
-    page.changes.push_back(std::move(row.change));
+    MK_RETURN_IF_ERROR(visit(*next->st));
+    *cursor = next->st->ColumnInt(0);
+    ++count;
     MK_RETURN_IF_ERROR(next->Advance());
   }
   // Nothing more for this device: move the cursor to the end of the log, past entries of the
   // device itself and of other centres.
   MK_ASSIGN_OR_RETURN(int64_t last, LastLogSeq(db));
-  page.cursor = std::max(page.cursor, last);
+  *cursor = std::max(*cursor, last);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<sync::PullPage> ReadLogPage(Database& db, const std::string& centre_id, int64_t after, size_t limit,
+                                   const std::string& exclude_origin) {
+  sync::PullPage page;
+  MK_RETURN_IF_ERROR(ScanLogPage(db, centre_id, after, limit, exclude_origin, &page.cursor, &page.more,
+                                 [&](const Statement& st) -> Status {
+                                   MK_ASSIGN_OR_RETURN(LogRow row, RowFromStatement(st));
+                                   page.changes.push_back(std::move(row.change));
+                                   return Status::Ok();
+                                 }));
   return page;
+}
+
+Result<sync::EncodedPullPage> ReadEncodedLogPage(Database& db, const std::string& centre_id, int64_t after, size_t limit,
+                                       const std::string& exclude_origin, int64_t server_time_ms) {
+  sync::PullPageWriter writer;
+  sync::EncodedPullPage out;
+  bool more = false;
+  MK_RETURN_IF_ERROR(ScanLogPage(
+      db, centre_id, after, limit, exclude_origin, &out.cursor, &more, [&](const Statement& st) -> Status {
+        // The stored text goes out as it is; only its outline is checked (AppendToLog wrote it).
+        const std::string text = st.ColumnText(7);
+        const std::optional<sync::ChangeOp> op = sync::ParseChangeOp(st.ColumnText(4));
+        if (!op || text.size() < 2 || text.front() != '{' || text.back() != '}') {
+          return Corrupt("sync_log entry " + std::to_string(st.ColumnInt(0)) + " is damaged (op or fields unreadable)");
+        }
+        writer.Add(st.ColumnText(2), st.ColumnText(3), *op, static_cast<HlcStamp>(st.ColumnInt(5)), st.ColumnInt(6),
+                   text);
+        return Status::Ok();
+      }));
+  out.changes = static_cast<int64_t>(writer.count());
+  out.more = more;
+  out.bytes = writer.Finish(out.cursor, more, server_time_ms);
+  return out;
 }
 
 }  // namespace mk::server

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sync/protocol/change.h"
 #include "sync/protocol/wire.h"
@@ -25,6 +26,30 @@ inline constexpr std::string_view kGlobalCentre = "*";
 // Appends one change. REQUIRES: a write transaction is open.
 Status AppendToLog(store::Database& db, std::string_view centre_id, std::string_view origin,
                    const sync::Change& change);
+
+// AppendToLog for many changes in a row (a push batch): the same entries in the same order, but
+// written by multi-row INSERTs, a statement per kRowsPerInsert changes instead of one each.
+// Entries are held until Flush (or until kRowsPerInsert wait): call Flush before anything reads
+// the log, and before the transaction commits. REQUIRES: a write transaction is open.
+class LogAppender {
+ public:
+  static constexpr size_t kRowsPerInsert = 64;
+  explicit LogAppender(store::Database& db) : db_(db) {}
+  Status Add(std::string_view centre_id, std::string_view origin, const sync::Change& change);
+  Status Flush();
+
+ private:
+  struct Entry {
+    std::string centre_id, origin, table, key;
+    sync::ChangeOp op = sync::ChangeOp::kUpsert;
+    int64_t hlc = 0;
+    int64_t device_time_ms = 0;
+    std::string fields;
+  };
+  Status Write(size_t begin, size_t count);
+  store::Database& db_;
+  std::vector<Entry> pending_;
+};
 
 // True when the server's own outbox (sync_outbox of server.db) holds changes not logged yet.
 Result<bool> OutboxHasEntries(store::Database& db);
@@ -48,6 +73,12 @@ Result<int64_t> ScrubLogOfPerson(store::Database& db, const std::string& person_
 // REQUIRES: a transaction is open (read or write), so page and cursor come from one snapshot.
 Result<sync::PullPage> ReadLogPage(store::Database& db, const std::string& centre_id, int64_t after, size_t limit,
                                    const std::string& exclude_origin);
+
+// The same page as ReadLogPage, already encoded for the wire (sync::EncodePullPage's bytes): the
+// stored fields text goes out as it is, without being parsed and serialised again.
+// REQUIRES: a transaction is open (read or write).
+Result<sync::EncodedPullPage> ReadEncodedLogPage(store::Database& db, const std::string& centre_id, int64_t after,
+                                       size_t limit, const std::string& exclude_origin, int64_t server_time_ms);
 
 // The greatest seq of the log (0 when empty).
 Result<int64_t> LastLogSeq(store::Database& db);

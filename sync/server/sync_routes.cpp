@@ -127,7 +127,7 @@ void SyncRoutes::Pull(const Request& req, Response& res) {
     log_("warning: recording the pull of device " + device->id + ": " + noted.message());
   }
   res.status = 200;
-  res.set_content(sync::EncodePullPage(*page), sync::kSyncContentType);
+  res.set_content(page->bytes, sync::kSyncContentType);
 }
 
 void SyncRoutes::Failure(Response& res, const Status& status) {

@@ -26,14 +26,14 @@ namespace mk::server {
 //        "foreign_centre"; 413 "body_too_large" (send smaller batches).
 //   GET  /v1/sync/pull?after=CURSOR&limit=N   -> 200 EncodePullPage (the sync content type):
 //        the centre's log after CURSOR (default 0), at most N changes (default 2000, at most
-//        5000), without the device's own changes.
+//        10000), without the device's own changes.
 //
 // Thread safety: handlers run on any number of worker threads; the storage is thread-safe.
 class SyncRoutes {
  public:
   static constexpr size_t kDefaultMaxPushBytes = 4 * 1024 * 1024;
   static constexpr size_t kDefaultPullLimit = 2000;
-  static constexpr size_t kMaxPullLimit = 5000;
+  static constexpr size_t kMaxPullLimit = 10000;
 
   // The device behind the request's bearer token, authenticated as by every endpoint of the
   // API, or nullopt after answering the request with the error.

@@ -51,7 +51,19 @@ void SqlClocksFor(sqlite3_context* ctx, int, sqlite3_value** argv) {
     for (std::string_view column : table->columns) {
       if (doc.contains(column)) add(column, stamp);
     }
-    if (table->merge == MergeKind::kAttendance) add("_row", stamp);
+    if (table->merge == MergeKind::kAttendance) {
+      add("_row", stamp);
+      // A roster undo back to the kiosks' status: remembered, so older decisions stay withdrawn.
+      const auto by = doc.find("status_by");
+      const auto in = doc.find("checked_in_at");
+      const auto upd = doc.find("updated_at");
+      if (op[0] == 'u' && by != doc.end() && by->is_string() && upd != doc.end() && upd->is_number_integer() &&
+          IsAttendanceWithdrawal(by->get<std::string>(), in != doc.end() && in->is_number_integer(),
+                                 in != doc.end() && in->is_number_integer() ? in->get<int64_t>() : 0,
+                                 upd->get<int64_t>())) {
+        add("withdrawn", stamp);
+      }
+    }
   } else {
     add("_row", stamp);
     add("_del", op[0] == 'd' ? "1" : "0");
@@ -80,15 +92,27 @@ std::string FullRowJson(const SyncTable& t, std::string_view row) {
   return out + ")";
 }
 
+// The stamp of a local change of a row: the hybrid clock's next stamp, or, when the row holds a
+// clock further ahead (a change from a device whose clock runs far ahead, which the hybrid
+// clock refuses to follow), one more than that. A local change always comes after what the
+// device has seen of the row, so it wins the merge everywhere as it does here; without this a
+// device would keep its own edit while the server kept the far-future one.
+std::string StampExpr(const SyncTable& t, std::string_view row) {
+  return "max(mk_hlc(), coalesce((SELECT max(CAST(j.value AS INTEGER)) + 1 FROM main.sync_clock AS c, "
+         "json_each(c.clocks) AS j WHERE c.tbl = '" + std::string(t.name) + "' AND c.key = " + KeyExpr(t, row) +
+         " AND j.key <> '_del'), 0))";
+}
+
 // The trigger SQL for one table.
 std::string TriggersFor(const SyncTable& t) {
   const std::string name(t.name);
   const std::string insert_head =
       "INSERT INTO sync_outbox(tbl, key, op, hlc, device_time, fields) ";
+  const std::string stamp_new = StampExpr(t, "NEW");
   std::string sql;
   sql += "CREATE TEMP TRIGGER IF NOT EXISTS mk_capture_" + name + "_insert AFTER INSERT ON main." + name +
          " WHEN mk_capturing() BEGIN " + insert_head + "VALUES ('" + name + "', " + KeyExpr(t, "NEW") +
-         ", 'u', mk_hlc(), mk_wall_ms(), " + FullRowJson(t, "NEW") + "); END;\n";
+         ", 'u', " + stamp_new + ", mk_wall_ms(), " + FullRowJson(t, "NEW") + "); END;\n";
   if (t.merge == MergeKind::kFields) {
     // Only the columns whose value changed, so edits of different fields on two devices merge.
     std::string changed;
@@ -99,17 +123,17 @@ std::string TriggersFor(const SyncTable& t) {
     }
     sql += "CREATE TEMP TRIGGER IF NOT EXISTS mk_capture_" + name + "_update AFTER UPDATE ON main." + name +
            " WHEN mk_capturing() BEGIN " + insert_head + "SELECT '" + name + "', " + KeyExpr(t, "NEW") +
-           ", 'u', mk_hlc(), mk_wall_ms(), f FROM (SELECT json_group_object(c, v) AS f, count(*) AS n FROM (" +
+           ", 'u', " + stamp_new + ", mk_wall_ms(), f FROM (SELECT json_group_object(c, v) AS f, count(*) AS n FROM (" +
            changed + ")) WHERE n > 0; END;\n";
   } else {
     sql += "CREATE TEMP TRIGGER IF NOT EXISTS mk_capture_" + name + "_update AFTER UPDATE ON main." + name +
            " WHEN mk_capturing() BEGIN " + insert_head + "VALUES ('" + name + "', " + KeyExpr(t, "NEW") +
-           ", 'u', mk_hlc(), mk_wall_ms(), " + FullRowJson(t, "NEW") + "); END;\n";
+           ", 'u', " + stamp_new + ", mk_wall_ms(), " + FullRowJson(t, "NEW") + "); END;\n";
   }
   if (t.merge == MergeKind::kRow) {
     sql += "CREATE TEMP TRIGGER IF NOT EXISTS mk_capture_" + name + "_delete AFTER DELETE ON main." + name +
            " WHEN mk_capturing() BEGIN " + insert_head + "VALUES ('" + name + "', " + KeyExpr(t, "OLD") +
-           ", 'd', mk_hlc(), mk_wall_ms(), '{}'); END;\n";
+           ", 'd', " + StampExpr(t, "OLD") + ", mk_wall_ms(), '{}'); END;\n";
   }
   return sql;
 }
@@ -124,10 +148,16 @@ END;
 
 }  // namespace
 
-Result<HlcStamp> LastStamp(Database& db) {
+Result<HlcStamp> LastStamp(Database& db, int64_t wall_ms) {
+  // A stamp further ahead of the wall clock than the hybrid clock follows (a row clock bumped
+  // past a far-future change by StampExpr, or a clock that ran a year ahead and was fixed) must
+  // not drag the clock there after a restart. Rows stay ordered: StampExpr puts every local
+  // change after the row's own clocks whatever the hybrid clock says.
   MK_ASSIGN_OR_RETURN(Statement st, db.Prepare(
-      "SELECT max(coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'hlc_last'), 0),"
-      "           coalesce((SELECT hlc FROM sync_outbox ORDER BY seq DESC LIMIT 1), 0))"));
+      "SELECT max(coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'hlc_last'"
+      "                     AND (CAST(value AS INTEGER) >> 16) <= ?1), 0),"
+      "           coalesce((SELECT hlc FROM sync_outbox WHERE (hlc >> 16) <= ?1 ORDER BY seq DESC LIMIT 1), 0))"));
+  st.Bind(1, wall_ms + HybridClock::kDefaultMaxAheadMs);
   MK_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return HlcStamp{0};
   return static_cast<HlcStamp>(st.ColumnInt(0));
@@ -142,7 +172,7 @@ Status RememberStamp(Database& db, HlcStamp stamp) {
 }
 
 Result<std::unique_ptr<ChangeCapture>> ChangeCapture::Install(Database& db, Clock* wall) {
-  MK_ASSIGN_OR_RETURN(HlcStamp last, LastStamp(db));
+  MK_ASSIGN_OR_RETURN(HlcStamp last, LastStamp(db, wall->NowMs()));
   std::unique_ptr<ChangeCapture> capture(new ChangeCapture(db, wall, last));
   sqlite3* h = db.handle();
   struct Fn {

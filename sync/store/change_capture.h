@@ -65,8 +65,9 @@ class ChangeCapture {
   int suppressed_ = 0;
 };
 
-// The greatest HLC stamp recorded in the database (meta hlc_last, sync_outbox, sync_clock).
-Result<HlcStamp> LastStamp(Database& db);
+// The greatest HLC stamp this device's clock issued, as recorded in the database (meta hlc_last,
+// the newest outbox entry), leaving out stamps beyond the clock's bound ahead of `wall_ms`.
+Result<HlcStamp> LastStamp(Database& db, int64_t wall_ms);
 // Remembers `stamp` in meta hlc_last when it is greater than the stored one.
 // REQUIRES: a write transaction is open.
 Status RememberStamp(Database& db, HlcStamp stamp);

@@ -69,4 +69,9 @@ bool IsPersonalColumn(std::string_view table, std::string_view column) {
   return table == "attendance" && column == "note";
 }
 
+bool IsAttendanceWithdrawal(std::string_view status_by, bool has_checked_in_at, int64_t checked_in_at,
+                            int64_t updated_at) {
+  return status_by == "kiosk" && (!has_checked_in_at || checked_in_at != updated_at);
+}
+
 }  // namespace mk::store

@@ -2,6 +2,7 @@
 // row finds its centre. The one place that knows the shape of replicated data.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,16 @@ struct SyncTable {
 // In the order parents come before children.
 const std::vector<SyncTable>& SyncTables();
 const SyncTable* FindSyncTable(std::string_view name);
+
+// Whether an attendance change withdraws the trainer's decision on the status (a roster undo
+// back to a kiosk's status or to "not marked"): status_by 'kiosk' with no check-in time, or with a
+// check-in time other than the change's updated_at. A kiosk's own check-in writes both times
+// equal, and every other trainer edit writes status_by 'trainer', so nothing else looks like it.
+// The merge ranks a withdrawal with the trainer's decisions (the later stamp wins) and then
+// derives the status from the check-in as a kiosk would; sync_clock keeps its stamp under
+// "withdrawn" so an older decision arriving later does not come back.
+bool IsAttendanceWithdrawal(std::string_view status_by, bool has_checked_in_at, int64_t checked_in_at,
+                            int64_t updated_at);
 
 // Whether `column` of `table` holds personal data (mirrors schema_personal_columns): what an
 // erasure blanks.

@@ -1,7 +1,9 @@
 // How fast one side takes in changes, without HTTP: decoding a batch of check-ins and merging
 // it (validate, centre check, merge, in one transaction, through one sync::MergeSession), as
 // the server does for a push and a device for a pull page; the same through the single-change
-// functions; and, as the baseline of the same run, inserting the same rows with plain SQL.
+// functions; the server's storage taking the batch as a push (decode, ApplyPush with its log
+// and durable commit) and serving it again as pull pages (ReadLog and encoding); and, as the
+// baseline of the same run, inserting the same rows with plain SQL.
 //
 // Usage: mk_bench_merge [--changes N] [--reps R]
 #include <chrono>
@@ -13,6 +15,8 @@
 
 #include "sync/protocol/merge.h"
 #include "sync/protocol/wire.h"
+#include "sync/server/secret.h"
+#include "sync/server/sqlite_server_storage.h"
 #include "sync/store/store.h"
 #include "tests/bench/bench_stats.h"
 #include "tests/support/test_support.h"
@@ -80,6 +84,47 @@ std::vector<sync::Change> CheckIns(const Setup& s) {
   return out;
 }
 
+// The server's storage with one centre, one running session and `n` registered people, and an
+// enrolled device: what a push of check-ins meets on a real server.
+struct ServerSetup {
+  test::TempDir dir;
+  std::unique_ptr<server::SqliteServerStorage> storage;
+  server::DeviceRecord device;
+  std::string centre, session;
+  std::vector<std::string> people;
+};
+
+std::unique_ptr<ServerSetup> MakeServerSetup(int n) {
+  auto s = std::make_unique<ServerSetup>();
+  s->storage = std::move(server::SqliteServerStorage::Open(s->dir.path(), SystemClock::Instance(), 1)).value();
+  store::Centre c;
+  c.name = "Zentrum";
+  s->centre = s->storage->AddCentre(c).value();
+  std::string csv = "Vorname;Nachname;Schule;Kurs;Beginn;Ende;Einwilligung\n";
+  for (int i = 0; i < n; ++i) {
+    std::string suffix;
+    for (int v = i; v > 0; v /= 26) suffix += static_cast<char>('a' + v % 26);
+    csv += "Anna;M\xc3\xbcller-" + suffix + ";Schule;Optik;2026-11-27T09:00Z;2026-11-27T13:00Z;ja\n";
+  }
+  test::WriteFile(s->dir.File("roster.csv"), csv);
+  store::ImportOptions options;
+  options.centre_id = s->centre;
+  if (!s->storage->ImportRegistrations(s->dir.File("roster.csv"), options).ok()) std::exit(1);
+  const int64_t now = SystemClock::Instance()->NowMs();
+  if (!s->storage->AddEnrolmentCode(server::HashSecret("code"), s->centre, now, now + 60000).ok()) std::exit(1);
+  auto redeemed = s->storage->RedeemEnrolmentCode(server::HashSecret("code"), server::HashSecret("token"), "kiosk", "",
+                                                  now);
+  if (!redeemed.ok() || redeemed->outcome != server::RedeemOutcome::kOk) std::exit(1);
+  s->device = redeemed->device;
+  auto db = std::move(store::Database::Open(server::SqliteServerStorage::DatabasePath(s->dir.path()))).value();
+  auto st = std::move(db.Prepare("SELECT session_id, person_id FROM enrolments ORDER BY person_id")).value();
+  while (*st.Step()) {
+    s->session = st.ColumnText(0);
+    s->people.push_back(st.ColumnText(1));
+  }
+  return s;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -88,7 +133,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--changes") == 0) n = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--reps") == 0) reps = std::atoi(argv[i + 1]);
   }
-  std::vector<double> merge_rate, single_rate, sql_rate, decode_rate;
+  std::vector<double> merge_rate, single_rate, sql_rate, decode_rate, push_rate, pull_rate;
   for (int r = 0; r < reps; ++r) {
     {
       auto s = MakeSetup(n);
@@ -130,6 +175,44 @@ int main(int argc, char** argv) {
       single_rate.push_back(n / std::chrono::duration<double>(Clk::now() - t0).count());
     }
     {
+      // The server's side of a push and of the pulls of another device, without HTTP.
+      auto s = MakeServerSetup(n);
+      const int64_t now = SystemClock::Instance()->NowMs();
+      sync::PushBatch batch;
+      batch.first_seq = 1;
+      HlcStamp hlc = MakeHlc(now, 0);
+      for (const std::string& person : s->people) {
+        sync::Change c;
+        c.table = "attendance";
+        c.key = s->session + "|" + person;
+        c.hlc = ++hlc;
+        c.device_time_ms = now;
+        c.fields = {{"session_id", s->session}, {"person_id", person}, {"status", "present"},
+                    {"checked_in_at", now}, {"method", "kiosk_search"}, {"device_id", s->device.id},
+                    {"left_at", nullptr}, {"note", ""}, {"status_by", "kiosk"}, {"updated_at", now}};
+        batch.changes.push_back(std::move(c));
+      }
+      const std::string wire = sync::EncodePushBatch(batch);
+      auto t0 = Clk::now();
+      auto decoded = sync::DecodePushBatch(wire);
+      if (!decoded.ok()) return 1;
+      auto pushed = s->storage->ApplyPush(s->device, *decoded, now);
+      if (!pushed.ok() || pushed->logged != n) return 1;
+      push_rate.push_back(n / std::chrono::duration<double>(Clk::now() - t0).count());
+      // The log from the start, as another device of the centre pulls it (pages of 5 000).
+      int64_t cursor = 0;
+      int64_t pulled = 0;
+      auto t1 = Clk::now();
+      for (int page_no = 0; page_no < 1000; ++page_no) {
+        auto page = s->storage->ReadLog(s->centre, cursor, 5000, "another-device", now);
+        if (!page.ok()) return 1;
+        pulled += page->changes;
+        cursor = page->cursor;
+        if (!page->more) break;
+      }
+      pull_rate.push_back(static_cast<double>(pulled) / std::chrono::duration<double>(Clk::now() - t1).count());
+    }
+    {
       auto s = MakeSetup(n);
       store::ChangeCapture::Suppress quiet(s->store->capture());
       auto t0 = Clk::now();
@@ -153,6 +236,10 @@ int main(int argc, char** argv) {
               bench::Percentile(merge_rate, 50), bench::Percentile(merge_rate, 10));
   std::printf("| the same, one CentreOfChange + ApplyChange per change (check-ins/s) | %.0f | %.0f |\n",
               bench::Percentile(single_rate, 50), bench::Percentile(single_rate, 10));
+  std::printf("| server: decode + ApplyPush (log, durable commit) (check-ins/s) | %.0f | %.0f |\n",
+              bench::Percentile(push_rate, 50), bench::Percentile(push_rate, 10));
+  std::printf("| server: ReadLog + encode, pages of 5 000 (log entries/s, roster included) | %.0f | %.0f |\n",
+              bench::Percentile(pull_rate, 50), bench::Percentile(pull_rate, 10));
   std::printf("| baseline: plain INSERT of the same rows (rows/s) | %.0f | %.0f |\n", bench::Percentile(sql_rate, 50),
               bench::Percentile(sql_rate, 10));
   return 0;

@@ -5,9 +5,16 @@
 // Reports (docs/benchmarks.md):
 //   - bytes on the wire per check-in (all bytes both ways, HTTP headers included) for batches
 //     of 1, 100 and 10 000 check-ins;
-//   - check-ins per second pushed by one device and pulled by a second one;
+//   - check-ins per second pushed by one device and pulled by a second one, measured two ways
+//     on alternate repetitions: the sync engine in this process talking HTTP straight to the
+//     server (what a kiosk's sync worker does: SyncEngine::RunOnce on an open store), and the
+//     whole `mintkiosk sync` process through the counting proxy (process start, opening the
+//     store, the sync, exit); with, as the baseline of the same repetition, plain INSERTs of the
+//     same 10 000 attendance rows in one durable transaction on a copy of the pulling device's
+//     store (what any sync would at least have to write there);
 //   - the first sync of a new device with a centre of 20 000 people: time and peak RSS.
-// Every figure is the median (and p90) of --reps repetitions, each on fresh data directories.
+// Every figure is given as p10, median and p90 over --reps repetitions (the rates over half of
+// them each), every repetition on fresh data directories.
 //
 // Usage: mk_bench_sync [--people N] [--reps R]
 #include <sys/resource.h>
@@ -22,6 +29,8 @@
 #include <vector>
 
 #include "sync/common/civil_time.h"
+#include "sync/engine/sync_config.h"
+#include "sync/engine/sync_engine.h"
 #include "sync/store/store.h"
 #include "tests/bench/bench_stats.h"
 #include "tests/support/link_emulator.h"
@@ -160,8 +169,64 @@ ChildRun Sync(const std::string& data_dir) {
   return r;
 }
 
+// One sync by the engine in this process, straight to `server_url` (the store is opened before
+// the clock starts, as the kiosk's worker has it open): its wall time in seconds.
+double EngineSync(const std::string& data_dir, const std::string& server_url, int64_t* pushed, int64_t* pulled) {
+  auto store = store::Store::Open(data_dir + "/mintkiosk.db", SystemClock::Instance());
+  auto config = sync::LoadSyncConfig(data_dir);
+  if (!store.ok() || !config.ok()) std::exit(1);
+  config->server_url = server_url;
+  sync::SyncEngine engine(**store, *config);
+  const auto start = Clk::now();
+  auto report = engine.RunOnce();
+  const double seconds = std::chrono::duration<double>(Clk::now() - start).count();
+  if (!report.ok()) {
+    std::cerr << "engine sync failed: " << report.status().message() << "\n";
+    std::exit(1);
+  }
+  *pushed = report->changes_sent;
+  *pulled = report->changes_received;
+  return seconds;
+}
+
+// The baseline: the attendance rows of `from_dir`'s store that `into_dir`'s store lacks, written
+// with plain INSERTs in one transaction (synchronous=FULL, as every store) into a copy of the
+// latter. Returns rows per second.
+double PlainInsertRate(const std::string& from_dir, const std::string& into_dir, const std::string& scratch) {
+  auto from = store::Database::Open(from_dir + "/mintkiosk.db");
+  if (!from.ok()) std::exit(1);
+  struct Row {
+    std::string session, person, method, device;
+    int64_t at = 0;
+  };
+  std::vector<Row> rows;
+  auto st = from->Prepare("SELECT session_id, person_id, method, device_id, checked_in_at FROM attendance");
+  while (*st->Step()) rows.push_back({st->ColumnText(0), st->ColumnText(1), st->ColumnText(2), st->ColumnText(3), st->ColumnInt(4)});
+  {
+    auto into = store::Database::Open(into_dir + "/mintkiosk.db");  // the last close checkpoints the WAL
+    if (!into.ok()) std::exit(1);
+  }
+  test::WriteFile(scratch, test::ReadFile(into_dir + "/mintkiosk.db"));
+  auto db = store::Database::Open(scratch);
+  if (!db.ok()) std::exit(1);
+  auto stmt = db->Prepare(
+      "INSERT OR IGNORE INTO attendance(session_id, person_id, status, checked_in_at, method, device_id, updated_at) "
+      "VALUES (?1, ?2, 'present', ?3, ?4, ?5, ?3)");
+  const auto start = Clk::now();
+  if (!db->Exec("BEGIN IMMEDIATE").ok()) std::exit(1);
+  int64_t inserted = 0;
+  for (const Row& r : rows) {
+    stmt->Bind(1, r.session).Bind(2, r.person).Bind(3, r.at).Bind(4, r.method).Bind(5, r.device);
+    if (!stmt->Run().ok() || !stmt->Reset().ok()) std::exit(1);
+    inserted += db->Changes();
+  }
+  if (!db->Exec("COMMIT").ok()) std::exit(1);
+  return static_cast<double>(inserted) / std::chrono::duration<double>(Clk::now() - start).count();
+}
+
 void Report(const std::string& what, std::vector<double> v, const std::string& unit) {
-  std::printf("| %-52s | %10.1f | %10.1f | %s |\n", what.c_str(), Percentile(v, 50), Percentile(v, 90), unit.c_str());
+  std::printf("| %-52s | %10.2f | %10.2f | %10.2f | %s |\n", what.c_str(), Percentile(v, 10), Percentile(v, 50),
+              Percentile(v, 90), unit.c_str());
 }
 
 }  // namespace
@@ -171,13 +236,15 @@ int main(int argc, char** argv) {
   using namespace mk;
   using namespace mk::bench;
   int people = 20000;
-  int reps = 5;
+  int reps = 10;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--people") == 0) people = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--reps") == 0) reps = std::atoi(argv[i + 1]);
   }
   std::printf("machine: %s\npeople in the centre: %d, repetitions: %d\n\n", MachineDescription().c_str(), people, reps);
   std::vector<double> bytes_1, bytes_100, bytes_10k, push_rate, pull_rate, first_s, first_rss, empty_bytes;
+  std::vector<double> engine_push, engine_pull, insert_rate, engine_push_ratio, engine_pull_ratio, cli_push_ratio,
+      cli_pull_ratio;
   for (int rep = 0; rep < reps; ++rep) {
     Centre centre(people);
     test::LinkEmulator link(centre.server->port(), test::LinkProfile{});
@@ -197,9 +264,13 @@ int main(int argc, char** argv) {
     empty_bytes.push_back(static_cast<double>(after.bytes_to_server + after.bytes_to_client -
                                               before.bytes_to_server - before.bytes_to_client));
 
+    // The batch of 10 000 goes through the whole CLI on even repetitions and through the engine
+    // in this process on odd ones (a centre of 20 000 people has room for one such batch).
+    const bool engine_rep = rep % 2 == 1;
     int done = 0;
     for (auto [batch, out] : {std::pair{1, &bytes_1}, std::pair{100, &bytes_100}, std::pair{10000, &bytes_10k}}) {
       if (done + batch > people) break;
+      if (batch == 10000 && engine_rep) break;
       // Check-ins of people not checked in yet: the first `done + batch`, of which `done` exist.
       CheckIn(a, done + batch);
       done += batch;
@@ -209,21 +280,53 @@ int main(int argc, char** argv) {
       const double bytes = static_cast<double>(after.bytes_to_server + after.bytes_to_client - before.bytes_to_server -
                                                before.bytes_to_client);
       out->push_back(bytes / batch);
+      if (batch == 100) Sync(b);  // b catches up, so that it pulls exactly the 10 000 below
       if (batch == 10000) {
-        push_rate.push_back(batch / push.seconds);
+        const double insert = PlainInsertRate(a, b, centre.dir.File("baseline.db"));
+        insert_rate.push_back(insert);
         ChildRun pull = Sync(b);
+        push_rate.push_back(batch / push.seconds);
         pull_rate.push_back(batch / pull.seconds);
+        cli_push_ratio.push_back(batch / push.seconds / insert);
+        cli_pull_ratio.push_back(batch / pull.seconds / insert);
       }
     }
+    // The batch of 10 000 pushed and pulled by the engine in this process, straight to the
+    // server; the baseline writes the same rows into a copy of the pulling device's store.
+    const int engine_batch = 10000;
+    if (!engine_rep || done + engine_batch > people) continue;
+    CheckIn(a, done + engine_batch);
+    done += engine_batch;
+    const double insert = PlainInsertRate(a, b, centre.dir.File("baseline.db"));
+    insert_rate.push_back(insert);
+    int64_t pushed = 0, pulled = 0, ignored = 0;
+    const double push_s = EngineSync(a, centre.server->url(), &pushed, &ignored);
+    const double pull_s = EngineSync(b, centre.server->url(), &ignored, &pulled);
+    if (pushed != engine_batch || pulled != engine_batch) {
+      std::cerr << "the engine moved " << pushed << " up and " << pulled << " down, not " << engine_batch << "\n";
+      return 1;
+    }
+    engine_push.push_back(engine_batch / push_s);
+    engine_pull.push_back(engine_batch / pull_s);
+    engine_push_ratio.push_back(engine_batch / push_s / insert);
+    engine_pull_ratio.push_back(engine_batch / pull_s / insert);
   }
-  std::printf("| %-52s | %10s | %10s | unit |\n", "measure", "median", "p90");
-  std::printf("|%s|%s|%s|---|\n", std::string(54, '-').c_str(), std::string(12, '-').c_str(), std::string(12, '-').c_str());
+  std::printf("| %-52s | %10s | %10s | %10s | unit |\n", "measure", "p10", "median", "p90");
+  std::printf("|%s|%s|%s|%s|---|\n", std::string(54, '-').c_str(), std::string(12, '-').c_str(),
+              std::string(12, '-').c_str(), std::string(12, '-').c_str());
   Report("bytes on the wire per check-in, batch of 1", bytes_1, "bytes");
   Report("bytes on the wire per check-in, batch of 100", bytes_100, "bytes");
   Report("bytes on the wire per check-in, batch of 10 000", bytes_10k, "bytes");
   Report("bytes of a sync with nothing to do (baseline)", empty_bytes, "bytes");
+  Report("check-ins pushed per second (10 000, engine in-process)", engine_push, "1/s");
+  Report("check-ins pulled per second by a 2nd device (engine)", engine_pull, "1/s");
+  Report("baseline: plain INSERT of those rows, durable (rows/s)", insert_rate, "1/s");
+  Report("engine push rate / baseline", engine_push_ratio, "ratio");
+  Report("engine pull rate / baseline", engine_pull_ratio, "ratio");
   Report("check-ins pushed per second (10 000, whole `sync`)", push_rate, "1/s");
-  Report("check-ins pulled per second by a 2nd device", pull_rate, "1/s");
+  Report("check-ins pulled per second by a 2nd device (whole)", pull_rate, "1/s");
+  Report("whole `sync` push rate / baseline", cli_push_ratio, "ratio");
+  Report("whole `sync` pull rate / baseline", cli_pull_ratio, "ratio");
   Report("first sync of a new device (whole roster)", first_s, "s");
   Report("peak RSS of that first sync", first_rss, "MB");
   return 0;

@@ -51,7 +51,7 @@ size_t SkipSpace(const std::string& code, size_t pos) {
 // (adjacent string literals joined as the compiler joins them), with full-line comments dropped.
 std::set<std::string> MessageIdsInSources() {
   std::set<std::string> ids;
-  for (const char* dir : {"client/screens", "client/viewmodels", "client/i18n"}) {
+  for (const char* dir : {"client/screens", "client/viewmodels", "client/i18n", "client/lan_share"}) {
     for (const auto& entry : std::filesystem::directory_iterator(std::string(MK_SOURCE_DIR) + "/" + dir)) {
       const std::string ext = entry.path().extension().string();
       if (ext != ".cpp" && ext != ".h") continue;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "client/viewmodels/trainer_pin.h"
 #include "sync/common/utf8.h"
 
 namespace mk::test {
@@ -55,6 +56,15 @@ void KioskFixture::Scan(const std::string& code) {
   clock.Advance(2000);
   vm->OnText(code);
   vm->OnEnter();
+}
+
+void KioskFixture::OpenSettings(const std::string& pin) {
+  if (!client::HasTrainerPin(dir.path())) REQUIRE(client::SetTrainerPin(dir.path(), pin).ok());
+  vm->RequestSettings();
+  REQUIRE(vm->pin_stage() == client::PinStage::kEnter);
+  TypeSlowly(pin);
+  vm->SubmitPin();
+  REQUIRE(vm->screen() == client::Screen::kSettings);
 }
 
 std::string KioskFixture::CodeOf(const std::string& person_id) {

@@ -46,6 +46,8 @@ struct KioskFixture : StoreFixture {
   // Types like a USB scanner: the whole code at once, then Enter.
   void Scan(const std::string& code);
   std::string CodeOf(const std::string& person_id);
+  // Sets the trainer PIN `pin` unless one is set, then opens the settings with it.
+  void OpenSettings(const std::string& pin = "2468");
   int64_t AttendanceCount();
 };
 

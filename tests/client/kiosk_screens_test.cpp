@@ -2,12 +2,16 @@
 #include <catch2/catch.hpp>
 #include <imgui.h>
 
+#include <algorithm>
 #include <atomic>
 #include <latch>
 
 #include "client/screens/screens.h"
+#include "client/screens/widgets.h"
+#include "client/viewmodels/trainer_pin.h"
 #include "kiosk_fixture.h"
 #include "platform/fonts.h"
+#include "sync/common/text_encoding.h"
 #include "sync/common/utf8.h"
 
 using namespace mk;
@@ -133,7 +137,63 @@ class HeadlessKiosk {
 };
 
 bool IsText(const std::string& name) {
-  return name == "sync" || name == "notice" || name == "idle.countdown" || name.rfind("confirmation.t", 0) == 0;
+  return name == "sync" || name == "notice" || name == "idle.countdown" || name.rfind("confirmation.t", 0) == 0 ||
+         name == "pin.choose" || name == "pin.confirm" || name.rfind("home.title.", 0) == 0 || name == "checkin.session";
+}
+
+// Taps a PIN on the keypad, then OK.
+void TapPin(HeadlessKiosk& k, const std::string& pin) {
+  for (char d : pin) k.Click(std::string("pin.") + d);
+  k.Click("pin.ok");
+}
+
+// With no PIN set: chooses `pin` on the keypad, typed twice as the prompt asks.
+void ChoosePinByTaps(HeadlessKiosk& k, const std::string& pin) {
+  REQUIRE(k.screen() == "pin");
+  REQUIRE(k.Has("pin.choose"));
+  TapPin(k, pin);
+  REQUIRE(k.Has("pin.confirm"));
+  TapPin(k, pin);
+}
+
+// Whether any key of the on-screen keyboard is on screen.
+bool KeyboardShown(const HeadlessKiosk& k) {
+  for (const auto& [name, r] : k.notes().rects) {
+    if (name.rfind("key.", 0) == 0) return true;
+  }
+  return false;
+}
+
+// Turns the mouse wheel over the scroll area noted as `area` until `name` is wholly inside it
+// (a bounded number of turns); true when it is.
+bool ScrollIntoView(HeadlessKiosk& k, const std::string& name, const std::string& area) {
+  for (int turn = 0; turn < 30; ++turn) {
+    const WidgetRect a = k.Rect(area);
+    if (k.Has(name)) {
+      const WidgetRect& r = k.Rect(name);
+      if (r.y >= a.y - 0.5f && r.y + r.h <= a.y + a.h + 0.5f) return true;
+    }
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2(a.cx(), a.cy());
+    io.MouseWheel = -1.0f;
+    k.Frame();
+    io.MouseWheel = 0.0f;
+    k.Frame();
+  }
+  return false;
+}
+
+// Every named label (buttons, keys, one-line texts) fits the widget it is drawn in: nothing is
+// cut off without an ellipsis.
+void CheckLabelsFit(const HeadlessKiosk& k) {
+  const float padding = 2 * ImGui::GetStyle().FramePadding.x;
+  for (const auto& [name, label] : k.notes().labels) {
+    auto it = k.notes().rects.find(name);
+    if (it == k.notes().rects.end()) continue;  // not on screen
+    const bool text_only = IsText(name);
+    INFO(name << " '" << label << "' in " << it->second.w << " px on screen " << k.screen());
+    CHECK(ImGui::CalcTextSize(label.c_str()).x + (text_only ? 0.0f : padding) <= it->second.w + 0.5f);
+  }
 }
 
 }  // namespace
@@ -249,7 +309,7 @@ TEST_CASE("While the server is asked the settings keep working and the enrol but
   f.vm->RequestSettings();
   k.Frame();
   k.Frame();
-  k.Click("pin.ok");  // no PIN set yet
+  ChoosePinByTaps(k, "2468");  // no PIN set yet: one is chosen first
   REQUIRE(k.screen() == "settings");
   f.vm->Focus(FieldId::kServerUrl);
   f.TypeSlowly("https://mint.example.org");
@@ -295,12 +355,14 @@ TEST_CASE("Every screen fits every window with touch targets of 48 px or more", 
           if (IsText(name)) continue;
           CHECK(r.h >= 48.0f * size.scale - 0.5f);
         }
+        CheckLabelsFit(k);
       };
       check_targets();
       k.Click("home.session.0");
       CHECK(k.screen() == "checkin");
       k.Type("An");
       check_targets();
+      REQUIRE(ScrollIntoView(k, "checkin.walkin", size.w < 800 ? "checkin.results" : "checkin.walkin"));
       k.Click("checkin.walkin");
       CHECK(k.screen() == "walkin");
       check_targets();
@@ -310,8 +372,19 @@ TEST_CASE("Every screen fits every window with touch targets of 48 px or more", 
       k.Frame();
       CHECK(k.screen() == "pin");
       check_targets();
-      k.Click("pin.ok");  // no PIN set yet: the settings open
+      // No PIN set yet: one is chosen (typed twice), then the settings open.
+      TapPin(k, "2468");
+      CHECK(k.Has("pin.confirm"));
+      check_targets();
+      TapPin(k, "2468");
       CHECK(k.screen() == "settings");
+      check_targets();
+      f.vm->ResetForNextPerson();
+      k.Frame();
+      k.Click("home.session.0");
+      k.Type("Łuk");
+      k.Click("checkin.result.0");
+      CHECK(k.screen() == "confirmation");
       check_targets();
     }
   }
@@ -470,4 +543,203 @@ TEST_CASE("A scrolled form starts at the top again for the next person", "[ui][s
   k.Click("checkin.walkin");
   k.Click("walkin.first");
   CHECK(k.Rect("walkin.first").y == top);
+}
+
+namespace {
+
+constexpr const char* kLongTitle =
+    "Ernährung und Gesundheit in beruflichen Bildungsgängen: Experimente von Ørsted bis Łukasiewicz für Ærøskøbing";
+constexpr const char* kLongSchool =
+    "Staatliches Berufliches Schulzentrum für Ernährung, Hauswirtschaft und Sozialwesen Müller-Ærøskøbing";
+
+// A course with a long title, running now and again later today (its check-in not open yet).
+void AddLongTitleSessions(KioskFixture& f) {
+  REQUIRE(f.store->Write([&](store::WriteContext& ctx) -> Status {
+    store::Course course;
+    course.centre_id = f.centre_id;
+    course.code = "BI-330";
+    course.title = kLongTitle;
+    course.hours = 2;
+    course.target_groups.push_back({store::Subject::kBiology, store::SchoolLevel::kUpperSecondary, store::Role::kTeacher});
+    MK_ASSIGN_OR_RETURN(std::string course_id, store::InsertCourse(ctx, course));
+    for (int64_t start : {test::kFixtureNowMs, test::kFixtureNowMs + 4 * 3600 * 1000}) {
+      store::Session session;
+      session.course_id = course_id;
+      session.starts_at = start;
+      session.ends_at = start + 2 * 3600 * 1000;
+      session.room = "Raum 2.05 (Makerspace und Mathematikwerkstatt)";
+      MK_ASSIGN_OR_RETURN(std::string id, store::InsertSession(ctx, session));
+    }
+    return Status::Ok();
+  }).ok());
+  f.vm->RefreshSessions();
+}
+
+// Eight teachers "Mül..." at schools with long names (Anna Müller of the fixture is the ninth).
+void AddManyMuellers(KioskFixture& f) {
+  for (const char* first : {"Birgit", "Bożena", "Jörg", "Łukasz", "Søren", "Åsa", "Ørjan", "Zoë"}) {
+    f.AddPerson(first, "Müller", kLongSchool);
+  }
+}
+
+bool EndsWithEllipsis(const std::string& s) {
+  return s.size() >= 3 && s.compare(s.size() - 3, 3, "\xE2\x80\xA6") == 0;
+}
+
+}  // namespace
+
+TEST_CASE("Long course titles on Home stay in their own column, beside the button, at every size", "[ui][screens]") {
+  struct Size {
+    float w, h, scale;
+  };
+  for (const Size size : {Size{412, 915, 1}, Size{1280, 800, 1}, Size{1920, 1080, 1.2f}, Size{1080, 1920, 1.2f}}) {
+    for (i18n::Language lang : {i18n::Language::kGerman, i18n::Language::kEnglish}) {
+      KioskOptions options;
+      options.language = lang;
+      KioskFixture f(options);
+      AddLongTitleSessions(f);
+      HeadlessKiosk k(f, size.w, size.h, size.scale);
+      k.Frame();
+      INFO("window " << size.w << "x" << size.h << " language " << static_cast<int>(lang));
+      int long_titles = 0;
+      for (size_t i = 0; i < f.vm->sessions().size(); ++i) {
+        const std::string title = "home.title." + std::to_string(i);
+        const std::string button = "home.session." + std::to_string(i);
+        if (!k.Has(title) || !k.Has(button)) continue;
+        const WidgetRect& t = k.Rect(title);
+        const WidgetRect& b = k.Rect(button);
+        INFO(f.vm->sessions()[i].title << ": title " << t.x << "+" << t.w << ", button " << b.x << "+" << b.w);
+        if (f.vm->sessions()[i].title == kLongTitle) ++long_titles;
+        CHECK(t.x + t.w <= size.w + 0.5f);
+        const bool beside = b.y < t.y + t.h && t.y < b.y + b.h;
+        if (beside) {
+          CHECK(t.x + t.w <= b.x + 0.5f);  // the title wraps before the button
+        } else {
+          CHECK(b.y >= t.y + t.h - 0.5f);  // or the button is below it (a phone)
+        }
+      }
+      CHECK(long_titles >= 1);
+      CheckLabelsFit(k);  // "Check-in opens at 12:00" fits its button
+    }
+  }
+}
+
+TEST_CASE("Long school names in the results end with an ellipsis on every size", "[ui][screens]") {
+  struct Size {
+    float w, h;
+  };
+  for (const Size size : {Size{412, 915}, Size{1280, 800}, Size{1920, 1080}, Size{1080, 1920}}) {
+    KioskFixture f;
+    f.AddPerson("Łukasz", "Ørsted", kLongSchool);
+    HeadlessKiosk k(f, size.w, size.h, WindowScale(size.w, size.h));
+    k.Click("home.session.0");
+    k.Type("Ørs");
+    INFO("window " << size.w << "x" << size.h);
+    REQUIRE(k.Has("checkin.result.0"));
+    const std::string label = k.notes().labels.at("checkin.result.0");
+    CHECK(label.rfind("Łukasz Ø.", 0) == 0);  // the name whole, the school shortened
+    if (size.w < 1000) CHECK(EndsWithEllipsis(label));
+    CHECK(IsValidUtf8(label));
+    CheckLabelsFit(k);
+    // The session line beside Back on a phone is one line, shortened too.
+    if (size.w < 800) CHECK(k.Has("checkin.session"));
+  }
+}
+
+TEST_CASE("On a phone the results have room above the keyboard, and scrolling them puts it away", "[ui][screens]") {
+  KioskFixture f;
+  AddManyMuellers(f);
+  HeadlessKiosk k(f, 412, 915);
+  k.Click("home.session.0");
+  k.Type("Mül");
+  REQUIRE(KeyboardShown(k));
+  // Rows wholly inside the results list, whose bottom is above the keyboard.
+  auto whole_rows = [&] {
+    const WidgetRect& list = k.Rect("checkin.results");
+    int n = 0;
+    for (int i = 0; i < 8; ++i) {
+      const std::string name = "checkin.result." + std::to_string(i);
+      if (!k.Has(name)) continue;
+      const WidgetRect& r = k.Rect(name);
+      if (r.y >= list.y - 0.5f && r.y + r.h <= list.y + list.h + 0.5f) ++n;
+    }
+    return n;
+  };
+  float keyboard_top = 915;
+  for (const auto& [name, r] : k.notes().rects) {
+    if (name.rfind("key.", 0) == 0) keyboard_top = std::min(keyboard_top, r.y);
+  }
+  CHECK(k.Rect("checkin.results").y + k.Rect("checkin.results").h <= keyboard_top);
+  const int with_keyboard = whole_rows();
+  CHECK(with_keyboard >= 5);
+  // A finger drags the list up: the keyboard goes, more rows show, nobody is checked in.
+  ImGuiIO& io = ImGui::GetIO();
+  const WidgetRect row = k.Rect("checkin.result.1");
+  io.MousePos = ImVec2(row.cx(), row.cy());
+  k.Frame();
+  io.MouseDown[0] = true;
+  k.Frame();
+  for (int step = 1; step <= 6; ++step) {
+    io.MousePos = ImVec2(row.cx(), row.cy() - 12.0f * static_cast<float>(step));
+    f.clock.Advance(16);
+    k.Frame();
+  }
+  io.MouseDown[0] = false;
+  k.Frame();
+  k.Frame();
+  CHECK(k.screen() == "checkin");
+  CHECK(f.AttendanceCount() == 0);
+  CHECK_FALSE(KeyboardShown(k));
+  REQUIRE(k.Has("checkin.keyboard"));
+  CHECK(whole_rows() > with_keyboard);
+  CHECK(whole_rows() == static_cast<int>(f.vm->results().size()));  // all of them
+  // Every key and target is still at least 48 px; the keyboard comes back with a tap.
+  CHECK(k.Rect("checkin.keyboard").h >= 47.5f);
+  k.Click("checkin.keyboard");
+  CHECK(KeyboardShown(k));
+  CHECK(k.Rect("key.page.symbols").h >= 47.5f);
+  // The walk-in and the code are below the results, reachable in the list.
+  REQUIRE(ScrollIntoView(k, "checkin.walkin", "checkin.results"));
+  k.Click("checkin.walkin");
+  CHECK(k.screen() == "walkin");
+}
+
+TEST_CASE("With no PIN set, leaving the kiosk by taps needs a PIN chosen first", "[ui][screens]") {
+  KioskFixture f;
+  HeadlessKiosk k(f, 412, 915);
+  f.vm->OnCloseRequested();
+  k.Frame();
+  k.Frame();
+  REQUIRE(k.screen() == "pin");
+  REQUIRE(k.Has("pin.choose"));
+  k.Click("pin.ok");  // nothing typed: nobody gets through
+  CHECK_FALSE(f.vm->exit_requested());
+  CHECK(k.Has("notice"));
+  TapPin(k, "2468");
+  REQUIRE(k.Has("pin.confirm"));
+  TapPin(k, "1357");  // not the same: choose again
+  CHECK_FALSE(f.vm->exit_requested());
+  CHECK(k.Has("pin.choose"));
+  CHECK_FALSE(HasTrainerPin(f.dir.path()));
+  ChoosePinByTaps(k, "2468");
+  CHECK(f.vm->exit_requested());
+  CHECK(*VerifyTrainerPin(f.dir.path(), "2468"));
+}
+
+TEST_CASE("Ellipsize keeps whole characters and fits the width", "[ui][screens]") {
+  KioskFixture f;
+  HeadlessKiosk k(f, 1280, 800);
+  ImGui::NewFrame();
+  const std::string text = "Łukasz Ørsted, Ærøskøbing – Müller";
+  const float full = ImGui::CalcTextSize(text.c_str()).x;
+  CHECK(Ellipsize(text, full + 1) == text);
+  for (float w = 8; w < full; w += 3) {
+    const std::string cut = Ellipsize(text, w);
+    INFO(w << " '" << cut << "'");
+    CHECK(IsValidUtf8(cut));
+    CHECK(ImGui::CalcTextSize(cut.c_str()).x <= w + 0.01f);
+    if (!cut.empty()) CHECK(EndsWithEllipsis(cut));
+  }
+  CHECK(Ellipsize(text, 1.0f).empty());
+  ImGui::EndFrame();
 }

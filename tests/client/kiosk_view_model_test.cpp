@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <filesystem>
 #include <latch>
 #include <thread>
 
@@ -462,8 +463,7 @@ TEST_CASE("Settings enrol the device with the typed server and code", "[ui][view
   options.wake_ui = [&] { woken.Notify(); };
   KioskFixture f(options);
   dir_for_enrol = &f.dir;
-  f.vm->RequestSettings();
-  f.vm->SubmitPin();  // no PIN set yet
+  f.OpenSettings();
   REQUIRE(f.vm->screen() == Screen::kSettings);
   REQUIRE(f.vm->can_enrol());
   f.vm->EnrolDevice();
@@ -513,8 +513,7 @@ TEST_CASE("Enrolment runs off the UI thread: it says so, takes no second tap, an
   options.wake_ui = [&] { woken.Notify(); };
   KioskFixture f(options);
   dir_for_enrol = &f.dir;
-  f.vm->RequestSettings();
-  f.vm->SubmitPin();
+  f.OpenSettings();
   REQUIRE(f.vm->screen() == Screen::kSettings);
   f.vm->Focus(FieldId::kServerUrl);
   f.TypeSlowly("https://mint.example.org");
@@ -574,8 +573,7 @@ TEST_CASE("Enrolment that ends after the settings were closed shows only in the 
   options.wake_ui = [&] { woken.Notify(); };
   KioskFixture f(options);
   dir_for_enrol = &f.dir;
-  f.vm->RequestSettings();
-  f.vm->SubmitPin();
+  f.OpenSettings();
   f.vm->Focus(FieldId::kServerUrl);
   f.TypeSlowly("https://mint.example.org");
   f.vm->Focus(FieldId::kEnrolCode);
@@ -605,8 +603,7 @@ TEST_CASE("Closing the kiosk while an enrolment runs cancels it and waits for it
     return Status(ErrorCode::kUnavailable, "abandoned");
   };
   KioskFixture f(options);
-  f.vm->RequestSettings();
-  f.vm->SubmitPin();
+  f.OpenSettings();
   f.vm->Focus(FieldId::kServerUrl);
   f.TypeSlowly("https://mint.example.org");
   f.vm->Focus(FieldId::kEnrolCode);
@@ -615,4 +612,131 @@ TEST_CASE("Closing the kiosk while an enrolment runs cancels it and waits for it
   REQUIRE(started.WaitFor(1));
   f.vm.reset();  // returns only once the worker has ended
   CHECK(saw_cancel);
+}
+
+TEST_CASE("With no PIN set, closing the kiosk first asks to choose one, typed twice", "[ui][viewmodel]") {
+  KioskFixture f;
+  REQUIRE_FALSE(HasTrainerPin(f.dir.path()));
+  f.vm->OnCloseRequested();
+  REQUIRE(f.vm->screen() == Screen::kPinPrompt);
+  CHECK(f.vm->pin_stage() == PinStage::kChoose);
+  // OK with nothing, or too few digits, lets nobody through.
+  f.vm->SubmitPin();
+  CHECK(f.vm->notice().id == "The new PIN must have 4 to 12 digits.");
+  f.TypeSlowly("123");
+  f.vm->SubmitPin();
+  CHECK(f.vm->notice().is_error);
+  CHECK(f.vm->pin_stage() == PinStage::kChoose);
+  CHECK_FALSE(f.vm->exit_requested());
+  // Typed twice; a different second typing starts the choice again and stores nothing.
+  f.TypeSlowly("2468");
+  f.vm->OnEnter();
+  CHECK(f.vm->pin_stage() == PinStage::kConfirm);
+  CHECK(f.vm->field(FieldId::kPin).empty());
+  f.TypeSlowly("2469");
+  f.vm->SubmitPin();
+  CHECK(f.vm->pin_stage() == PinStage::kChoose);
+  CHECK(f.vm->notice().id == "The two PINs differ. Please choose a PIN again.");
+  CHECK_FALSE(HasTrainerPin(f.dir.path()));
+  CHECK_FALSE(f.vm->exit_requested());
+  f.TypeSlowly("2468");
+  f.vm->SubmitPin();
+  f.TypeSlowly("2468");
+  f.vm->SubmitPin();
+  CHECK(f.vm->exit_requested());
+  // Stored as `mintkiosk pin set` stores it: an Argon2id hash that the PIN check accepts.
+  CHECK(test::ReadFile(f.dir.File("kiosk-pin")).rfind("$argon2id$", 0) == 0);
+  CHECK(*VerifyTrainerPin(f.dir.path(), "2468"));
+  CHECK_FALSE(*VerifyTrainerPin(f.dir.path(), "2469"));
+  // From now on the prompt asks for that PIN.
+  f.MakeViewModel();
+  f.vm->RequestSettings();
+  CHECK(f.vm->pin_stage() == PinStage::kEnter);
+  f.TypeSlowly("1111");
+  f.vm->SubmitPin();
+  CHECK(f.vm->notice().id == "Wrong PIN.");
+  CHECK(f.vm->screen() == Screen::kPinPrompt);
+  f.TypeSlowly("2468");
+  f.vm->SubmitPin();
+  CHECK(f.vm->screen() == Screen::kSettings);
+}
+
+TEST_CASE("With no PIN set, the settings also need a PIN chosen first; a half-chosen PIN is forgotten", "[ui][viewmodel]") {
+  KioskOptions options;
+  options.kiosk_mode = false;  // a trainer's laptop: the window closes freely, the settings do not open freely
+  KioskFixture f(options);
+  f.vm->RequestSettings();
+  REQUIRE(f.vm->pin_stage() == PinStage::kChoose);
+  f.TypeSlowly("1357");
+  f.vm->SubmitPin();
+  REQUIRE(f.vm->pin_stage() == PinStage::kConfirm);
+  // Walking away: the idle reset forgets the first typing.
+  f.clock.Advance(61000);
+  f.vm->Update();
+  REQUIRE(f.vm->screen() == Screen::kHome);
+  f.vm->RequestSettings();
+  CHECK(f.vm->pin_stage() == PinStage::kChoose);
+  f.TypeSlowly("1357");
+  f.vm->SubmitPin();
+  f.vm->CancelPin();
+  CHECK(f.vm->screen() == Screen::kHome);
+  CHECK_FALSE(HasTrainerPin(f.dir.path()));
+  // Chosen twice: the settings open and say so.
+  f.vm->RequestSettings();
+  f.TypeSlowly("1357");
+  f.vm->SubmitPin();
+  f.TypeSlowly("1357");
+  f.vm->SubmitPin();
+  REQUIRE(f.vm->screen() == Screen::kSettings);
+  CHECK(f.vm->notice().id == "The trainer PIN has been set.");
+  CHECK_FALSE(f.vm->notice().is_error);
+  CHECK(*VerifyTrainerPin(f.dir.path(), "1357"));
+}
+
+TEST_CASE("A PIN file gone or set elsewhere while the prompt shows lets nobody through", "[ui][viewmodel]") {
+  KioskFixture f;
+  REQUIRE(SetTrainerPin(f.dir.path(), "2468").ok());
+  f.vm->OnCloseRequested();
+  REQUIRE(f.vm->pin_stage() == PinStage::kEnter);
+  REQUIRE(std::filesystem::remove(f.dir.File("kiosk-pin")));
+  f.TypeSlowly("2468");
+  f.vm->SubmitPin();
+  CHECK_FALSE(f.vm->exit_requested());
+  CHECK(f.vm->pin_stage() == PinStage::kChoose);
+  // `mintkiosk pin set` runs while a PIN is being chosen here: that PIN counts.
+  f.TypeSlowly("1111");
+  f.vm->SubmitPin();
+  REQUIRE(f.vm->pin_stage() == PinStage::kConfirm);
+  REQUIRE(SetTrainerPin(f.dir.path(), "9753").ok());
+  f.TypeSlowly("1111");
+  f.vm->SubmitPin();
+  CHECK_FALSE(f.vm->exit_requested());
+  CHECK(f.vm->pin_stage() == PinStage::kEnter);
+  CHECK(f.vm->notice().id == "A trainer PIN has been set meanwhile. Please type it.");
+  CHECK(*VerifyTrainerPin(f.dir.path(), "9753"));
+  f.TypeSlowly("9753");
+  f.vm->SubmitPin();
+  CHECK(f.vm->exit_requested());
+}
+
+TEST_CASE("Scrolling the results puts the keyboard away until the search field is tapped", "[ui][viewmodel]") {
+  KioskFixture f;
+  OpenRunningSession(f);
+  CHECK(f.vm->keyboard_visible());
+  f.TypeSlowly("An");
+  f.vm->CollapseKeyboard();
+  CHECK_FALSE(f.vm->keyboard_visible());
+  CHECK(f.vm->keyboard_collapsed());
+  f.TypeSlowly("n");  // a hardware keyboard still types into the field
+  CHECK(f.vm->field(FieldId::kSearch).text() == "Ann");
+  f.vm->Focus(FieldId::kSearch);
+  CHECK(f.vm->keyboard_visible());
+  f.vm->CollapseKeyboard();
+  f.vm->ShowKeyboard();
+  CHECK(f.vm->keyboard_visible());
+  f.vm->CollapseKeyboard();
+  f.vm->ResetForNextPerson();  // the next person starts with the keyboard
+  f.vm->OpenSession(f.session_id);
+  CHECK(f.vm->keyboard_visible());
+  CHECK_FALSE(f.vm->keyboard_collapsed());
 }

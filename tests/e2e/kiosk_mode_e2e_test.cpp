@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -174,6 +175,31 @@ TEST_CASE("in kiosk mode the window fills the screen and closing it asks for the
   CHECK(kiosk.app().exit_code() == 0);
 }
 
+TEST_CASE("in kiosk mode with no PIN set, closing asks to choose one first and stores it like 'pin set'", "[e2e][ui]") {
+  Kiosk kiosk;
+  kiosk.Start({});
+  WindowDriver& d = kiosk.driver();
+  REQUIRE(RequestWindowClose(kiosk.display(), d.window_id()));
+  INFO(kiosk.Log());
+  // Nobody gets through without a PIN: OK alone asks again.
+  REQUIRE(d.WaitFor("pin", "pin.choose"));
+  REQUIRE(d.Click("pin.ok"));
+  REQUIRE(d.WaitFor("pin", "notice"));
+  CHECK(kiosk.app().Running());
+  kiosk.EnterPin("97531");
+  REQUIRE(d.WaitFor("pin", "pin.confirm"));
+  CHECK(kiosk.app().Running());
+  kiosk.EnterPin("97531");
+  CHECK(WaitUntil([&] { return !kiosk.app().Running(); }));
+  CHECK(kiosk.app().exit_code() == 0);
+  // The same file `mintkiosk pin set` writes: an Argon2id hash, readable by its owner only.
+  const std::string pin_file = kiosk.data() + "/kiosk-pin";
+  CHECK(mk::test::ReadFile(pin_file).rfind("$argon2id$", 0) == 0);
+  struct stat st {};
+  REQUIRE(stat(pin_file.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+}
+
 TEST_CASE("a windowed kiosk closes like any window, without the PIN", "[e2e][ui]") {
   Kiosk kiosk;
   kiosk.SetPin("2468");
@@ -192,8 +218,13 @@ TEST_CASE("while the server does not answer an enrolment, the kiosk keeps workin
   kiosk.Start({"--windowed", "--size", "1080x1920"});
   WindowDriver& d = kiosk.driver();
   REQUIRE(d.Click("home.trainer"));
-  REQUIRE(d.WaitFor("pin", "pin.ok"));
-  REQUIRE(d.Click("pin.ok"));  // no PIN set yet: the settings open
+  REQUIRE(d.WaitFor("trainer", "trainer.kiosk_settings"));
+  REQUIRE(d.Click("trainer.kiosk_settings"));
+  // No PIN set yet: one is chosen on the keypad, typed twice, then the settings open.
+  REQUIRE(d.WaitFor("pin", "pin.choose"));
+  kiosk.EnterPin("2468");
+  REQUIRE(d.WaitFor("pin", "pin.confirm"));
+  kiosk.EnterPin("2468");
   REQUIRE(d.WaitFor("settings", "settings.server"));
   REQUIRE(d.Click("settings.server"));
   REQUIRE(d.Type("http://127.0.0.1:" + std::to_string(server.port())));

@@ -128,6 +128,32 @@ TEST_CASE("A stalled link is given up after the stall timeout, in plain words", 
   CHECK(a.Waiting() == 0);
 }
 
+TEST_CASE("Push batches are sized by their compressed bytes on the wire", "[sync][engine]") {
+  SyncServer server;
+  test::LinkEmulator link(server.port(), {});
+  Device a(server, "http://127.0.0.1:" + std::to_string(link.port()));
+  const std::string session = a.AddRunningSession("Optik");
+  for (int i = 0; i < 200; ++i) a.CheckIn(session, a.AddPerson("Person", "Nummer" + LetterName(i)));
+  const int64_t waiting = a.Waiting();
+  const int64_t whole = PushBodyBytes(a);
+  sync::SyncEngineOptions options;
+  options.max_batch_bytes = static_cast<size_t>(whole / 3);  // the whole outbox compresses to 3x this
+  sync::SyncEngine engine(a.store(), a.Config(), options);
+  const auto before = link.Stats();
+  auto r = engine.RunOnce();
+  INFO(r.status().message());
+  REQUIRE(r.ok());
+  CHECK(a.Waiting() == 0);
+  CHECK(r->changes_sent == waiting);
+  // Cut to fit, not halved blindly: three or four batches, each within the limit.
+  CHECK(r->push_requests >= 3);
+  CHECK(r->push_requests <= 5);
+  CHECK(r->bytes_sent <= static_cast<int64_t>(r->push_requests) * static_cast<int64_t>(options.max_batch_bytes));
+  CHECK(link.Stats().bytes_to_server - before.bytes_to_server > r->bytes_sent);
+  CHECK(server.Count("SELECT count(*) FROM attendance") == 200);
+  CHECK(LogDuplicates(server) == "0");
+}
+
 TEST_CASE("A sync stopped by its cancel flag stops between batches and loses nothing", "[sync][engine]") {
   SyncServer server;
   Device a(server);

@@ -408,7 +408,7 @@ TEST_CASE("sync: pull pages by limit and resumes from any cursor", "[server][syn
   REQUIRE(done < all.size());
   CHECK(rest == std::vector<sync::Change>(all.begin() + static_cast<long>(done), all.end()));
 
-  for (const char* query : {"after=-1", "after=abc", "limit=0", "limit=5001", "limit=x", "after=1&after=2",
+  for (const char* query : {"after=-1", "after=abc", "limit=0", "limit=10001", "limit=x", "after=1&after=2",
                                    "centre_id=x"}) {
     INFO(query);
     auto r = f.Get(std::string("/v1/sync/pull?") + query, a1.token);
