@@ -1,5 +1,6 @@
 // The survey, feedback and certificate commands over the feedback and certificate libraries.
 #include "feedback_command.h"
+#include "command_support.h"
 
 #include <cstdio>
 
@@ -13,16 +14,6 @@
 
 namespace mk::client {
 namespace {
-
-int Fail(std::ostream& err, const Status& s) { return cli::ReportFailure(err, "mintkiosk", s); }
-int Usage(std::ostream& err, const std::string& message, const std::string& command) {
-  return cli::ReportUsage(err, "mintkiosk", message, command);
-}
-
-Result<std::unique_ptr<store::Store>> OpenStore(const std::string& data_dir) {
-  MK_RETURN_IF_ERROR(platform::EnsureDirectory(data_dir));
-  return store::Store::Open(platform::JoinPath(data_dir, "mintkiosk.db"), SystemClock::Instance());
-}
 
 Result<feedback::SurveyKind> KindOption(const cli::Args& args) {
   return feedback::ParseSurveyKind(args.Get("kind").value_or("end_of_session"));
@@ -67,12 +58,12 @@ int RunSurveyCommand(const std::string& data_dir, const cli::Args& args, std::os
     auto kind = KindOption(args);
     if (!kind.ok()) return Usage(err, "--kind: " + kind.status().message(), "survey");
     if (w.size() == 3 && w[2] == "show") {
-      auto s = OpenStore(data_dir);
+      auto s = OpenDeviceStore(data_dir);
       if (!s.ok()) return Fail(err, s.status());
       return TemplateShow(**s, *kind, out, err);
     }
     if (w.size() == 4 && w[2] == "set") {
-      auto s = OpenStore(data_dir);
+      auto s = OpenDeviceStore(data_dir);
       if (!s.ok()) return Fail(err, s.status());
       return TemplateSet(**s, w[3], args.Get("kind") ? std::optional(*kind) : std::nullopt, out, err);
     }
@@ -83,7 +74,7 @@ int RunSurveyCommand(const std::string& data_dir, const cli::Args& args, std::os
       return Usage(err, st.message(), "survey");
     }
     if (!args.Get("session")) return Usage(err, "which session? 'survey follow-up --session ID'", "survey");
-    auto s = OpenStore(data_dir);
+    auto s = OpenDeviceStore(data_dir);
     if (!s.ok()) return Fail(err, s.status());
     auto at = feedback::ScheduleFollowUp(**s, *args.Get("session"), args.Get("at"));
     if (!at.ok()) return Fail(err, at.status());
@@ -111,7 +102,7 @@ int RunFeedbackCommand(const std::string& data_dir, const cli::Args& args, std::
   if (session.has_value() == course.has_value()) return Usage(err, "give either --session ID or --course ID", "feedback");
   auto kind = KindOption(args);
   if (!kind.ok()) return Usage(err, "--kind: " + kind.status().message(), "feedback");
-  auto s = OpenStore(data_dir);
+  auto s = OpenDeviceStore(data_dir);
   if (!s.ok()) return Fail(err, s.status());
   auto summary = session ? feedback::SummariseSession(**s, *session, *kind) : feedback::SummariseCourse(**s, *course, *kind);
   if (!summary.ok()) return Fail(err, summary.status());
@@ -140,7 +131,7 @@ int RunCertificateCommand(const std::string& data_dir, const cli::Args& args, st
   if (!args.Get("out")) return Usage(err, "where to? 'certificate --session ID --out DIR'", "certificate");
   const std::string lang = args.Get("lang").value_or("de");
   if (lang != "de" && lang != "en") return Usage(err, "--lang takes de or en", "certificate");
-  auto s = OpenStore(data_dir);
+  auto s = OpenDeviceStore(data_dir);
   if (!s.ok()) return Fail(err, s.status());
   certificates::BatchRequest request;
   request.session_id = *args.Get("session");

@@ -1,5 +1,6 @@
 // The trainer, roster, mark, close and reopen commands.
 #include "roster_command.h"
+#include "command_support.h"
 
 #include "client/viewmodels/trainer_view_model.h"
 #include "platform/file_io.h"
@@ -11,16 +12,6 @@
 
 namespace mk::client {
 namespace {
-
-int Fail(std::ostream& err, const Status& s) { return cli::ReportFailure(err, "mintkiosk", s); }
-int Usage(std::ostream& err, const std::string& message, const std::string& command) {
-  return cli::ReportUsage(err, "mintkiosk", message, command);
-}
-
-Result<std::unique_ptr<store::Store>> OpenStore(const std::string& data_dir) {
-  MK_RETURN_IF_ERROR(platform::EnsureDirectory(data_dir));
-  return store::Store::Open(platform::JoinPath(data_dir, "mintkiosk.db"), SystemClock::Instance());
-}
 
 Result<TimeZone> HomeZone(store::Store& s) {
   MK_ASSIGN_OR_RETURN(store::Centre centre, s.HomeCentre());
@@ -48,7 +39,7 @@ int TrainerPinSet(const std::string& data_dir, const cli::Args& args, std::istre
                   std::ostream& err) {
   auto person_id = args.Get("person");
   if (!person_id) return Usage(err, "--person ID is required (see 'mintkiosk trainer list')", "trainer");
-  auto st = OpenStore(data_dir);
+  auto st = OpenDeviceStore(data_dir);
   if (!st.ok()) return Fail(err, st.status());
   auto person = (*st)->GetPerson(*person_id);
   if (!person.ok()) return Fail(err, person.status());
@@ -85,7 +76,7 @@ int RunTrainerCommand(const std::string& data_dir, const cli::Args& args, std::i
   if (w.size() == 3 && w[1] == "pin" && w[2] == "set") return TrainerPinSet(data_dir, args, in, out, err);
   if (w.size() != 2 || w[1] != "list") return Usage(err, "what to do? 'trainer list' or 'trainer pin set --person ID'", "trainer");
   if (args.Get("person")) return Usage(err, "'trainer list' takes no --person", "trainer");
-  auto st = OpenStore(data_dir);
+  auto st = OpenDeviceStore(data_dir);
   if (!st.ok()) return Fail(err, st.status());
   auto centre = (*st)->HomeCentre();
   if (!centre.ok()) return Fail(err, centre.status());
@@ -101,7 +92,7 @@ int RunRosterCommand(const std::string& data_dir, const cli::Args& args, std::os
   if (args.words.size() != 1) return Usage(err, "'roster' takes options only", "roster");
   auto session_id = args.Get("session");
   if (!session_id) return Usage(err, "--session ID is required (see 'mintkiosk sessions')", "roster");
-  auto st = OpenStore(data_dir);
+  auto st = OpenDeviceStore(data_dir);
   if (!st.ok()) return Fail(err, st.status());
   auto tz = HomeZone(**st);
   if (!tz.ok()) return Fail(err, tz.status());
@@ -136,7 +127,7 @@ int RunMarkCommand(const std::string& data_dir, const cli::Args& args, std::ostr
   if (!change.status && !change.note && !left) {
     return Usage(err, "what to record? give --status, --note or --left-at", "mark");
   }
-  auto st = OpenStore(data_dir);
+  auto st = OpenDeviceStore(data_dir);
   if (!st.ok()) return Fail(err, st.status());
   if (left) {
     change.set_left_at = true;
@@ -167,7 +158,7 @@ int RunCloseCommand(const std::string& data_dir, const cli::Args& args, std::ost
   if (args.words.size() != 1) return Usage(err, "'close' takes options only", "close");
   auto session_id = args.Get("session");
   if (!session_id) return Usage(err, "--session ID is required", "close");
-  auto st = OpenStore(data_dir);
+  auto st = OpenDeviceStore(data_dir);
   if (!st.ok()) return Fail(err, st.status());
   auto closed = store::CloseSession(**st, *session_id);
   if (!closed.ok()) return Fail(err, closed.status());
@@ -179,7 +170,7 @@ int RunReopenCommand(const std::string& data_dir, const cli::Args& args, std::os
   if (args.words.size() != 1) return Usage(err, "'reopen' takes options only", "reopen");
   auto session_id = args.Get("session");
   if (!session_id) return Usage(err, "--session ID is required", "reopen");
-  auto st = OpenStore(data_dir);
+  auto st = OpenDeviceStore(data_dir);
   if (!st.ok()) return Fail(err, st.status());
   if (Status s = store::ReopenSession(**st, *session_id); !s.ok()) return Fail(err, s);
   out << "The session is open again.\n";

@@ -1,5 +1,6 @@
 // The sync commands of the CLI: thin wrappers around mk::sync's engine and bundle files.
 #include "sync_command.h"
+#include "command_support.h"
 
 #include <nlohmann/json.hpp>
 
@@ -16,17 +17,6 @@
 
 namespace mk::client {
 namespace {
-
-int Fail(std::ostream& err, const Status& s) { return cli::ReportFailure(err, "mintkiosk", s); }
-
-int Usage(std::ostream& err, const std::string& message, const std::string& command) {
-  return cli::ReportUsage(err, "mintkiosk", message, command);
-}
-
-Result<std::unique_ptr<store::Store>> OpenStore(const std::string& data_dir) {
-  MK_RETURN_IF_ERROR(platform::EnsureDirectory(data_dir));
-  return store::Store::Open(platform::JoinPath(data_dir, sync::kDatabaseFile), SystemClock::Instance());
-}
 
 std::string Plural(int64_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
@@ -48,7 +38,7 @@ int RunSyncCommand(const std::string& data_dir, const cli::Args& args, std::ostr
   if (args.words.size() != 1) return Usage(err, "'sync' takes no words", "sync");
   auto config = sync::LoadSyncConfig(data_dir);
   if (!config.ok()) return Fail(err, config.status());
-  auto st = OpenStore(data_dir);
+  auto st = OpenDeviceStore(data_dir);
   if (!st.ok()) return Fail(err, st.status());
   sync::SyncEngine engine(**st, *config);
   auto report = engine.RunOnce();
@@ -105,7 +95,7 @@ int RunStatusCommand(const std::string& data_dir, const cli::Args& args, std::os
     if (!loaded.ok()) return Fail(err, loaded.status());
     config = *loaded;
   }
-  auto st = OpenStore(data_dir);
+  auto st = OpenDeviceStore(data_dir);
   if (!st.ok()) return Fail(err, st.status());
   store::Store& s = **st;
   auto record = sync::ReadSyncRecord(s.db());
@@ -154,7 +144,7 @@ int RunExportBundleCommand(const std::string& data_dir, const cli::Args& args, s
   if (args.words.size() != 2) return Usage(err, "'export-bundle' takes exactly one FILE", "export-bundle");
   auto config = sync::LoadSyncConfig(data_dir);
   if (!config.ok()) return Fail(err, config.status());
-  auto st = OpenStore(data_dir);
+  auto st = OpenDeviceStore(data_dir);
   if (!st.ok()) return Fail(err, st.status());
   auto exported = sync::ExportDeviceBundle(**st, *config, args.words[1]);
   if (!exported.ok()) return Fail(err, exported.status());
@@ -171,7 +161,7 @@ int RunImportBundleCommand(const std::string& data_dir, const cli::Args& args, s
   if (args.words.size() != 2) return Usage(err, "'import-bundle' takes exactly one FILE", "import-bundle");
   auto config = sync::LoadSyncConfig(data_dir);
   if (!config.ok()) return Fail(err, config.status());
-  auto st = OpenStore(data_dir);
+  auto st = OpenDeviceStore(data_dir);
   if (!st.ok()) return Fail(err, st.status());
   auto imported = sync::ImportServerBundle(**st, *config, args.words[1]);
   if (!imported.ok()) return Fail(err, imported.status());
