@@ -267,8 +267,8 @@ Result<DemoSummary> SeedDemo(Store& store, const DemoOptions& options) {
             if (fits) chosen.insert(t);
           }
           MK_ASSIGN_OR_RETURN(Statement attend, ctx.db.Prepare(
-              "INSERT INTO attendance(session_id, person_id, status, checked_in_at, method, device_id, note, updated_at) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', ?7)"));
+              "INSERT INTO attendance(session_id, person_id, status, checked_in_at, method, device_id, note, updated_at, "
+              "status_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', ?7, ?8)"));
           for (size_t t : chosen) {
             MK_ASSIGN_OR_RETURN(bool added, InsertEnrolment(ctx, session.id, teacher_ids[t], EnrolmentSource::kImport));
             if (added) ++summary.enrolments;
@@ -288,7 +288,9 @@ Result<DemoSummary> SeedDemo(Store& store, const DemoOptions& options) {
             }
             MK_RETURN_IF_ERROR(attend.Reset());
             attend.Bind(1, session.id).Bind(2, teacher_ids[t]).Bind(3, ToCode(status)).Bind(4, at)
-                .Bind(5, ToCode(method)).Bind(6, ctx.device_id).Bind(7, ctx.now_ms);
+                .Bind(5, ToCode(method)).Bind(6, ctx.device_id).Bind(7, ctx.now_ms)
+                // Excused and absent are a trainer's decisions: the roster shows them as such.
+                .Bind(8, method == CheckInMethod::kTrainer ? "trainer" : "kiosk");
             MK_RETURN_IF_ERROR(attend.Run());
           }
         }
