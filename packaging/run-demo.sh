@@ -48,7 +48,9 @@ echo
 echo
 echo "== Sessions today"
 "$BIN" --data "$DATA" sessions --today
-SESSION=$("$BIN" --data "$DATA" sessions --today | head -n 1 | cut -f 1)
+echo "open for check-in now:"
+"$BIN" --data "$DATA" sessions --open
+SESSION=$("$BIN" --data "$DATA" sessions --open | head -n 1 | cut -f 1)
 echo
 echo "== Finding 'mül' (Müller, Mueller and Muller alike)"
 "$BIN" --data "$DATA" find mül --limit 5

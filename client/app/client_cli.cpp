@@ -45,7 +45,7 @@ Commands:
   reopen --session ID           open a closed session again
   demo                          seed the demo centre (courses, sessions this week, 2 000 teachers)
   import registrations FILE     import registrations from a CSV spreadsheet
-  sessions [--today]            list sessions: ID, start, end, course title, room
+  sessions [--today] [--open]   list sessions: ID, start, end, course title, room
   find TEXT                     find people by name: ID, name, school
   checkin --session ID --person ID
                                 check a person in (again is fine: one record)
@@ -102,11 +102,12 @@ Either every row is imported or none: errors name file, line and column. Importi
 file twice changes nothing.
   --centre ID   the centre to import into (default: this device's centre)
 )"},
-    {"sessions", R"(Usage: mintkiosk [--data DIR] sessions [--today]
+    {"sessions", R"(Usage: mintkiosk [--data DIR] sessions [--today] [--open]
 
 Prints one session per line: ID<TAB>start<TAB>end<TAB>course title<TAB>room, ordered by start.
 Times are ISO 8601 in the centre's time zone (2026-11-27T09:00:00+01:00).
   --today   only sessions of today (in the centre's time zone)
+  --open    only sessions open for check-in now (from an hour before the start to the end)
 )"},
     {"find", R"(Usage: mintkiosk [--data DIR] find TEXT [--limit N] [--session ID]
 
@@ -259,9 +260,20 @@ int CmdSessions(const Context& ctx, const cli::Args& args) {
     from = tz->FromCivil(start) * 1000;
     to = tz->FromCivil(next) * 1000;
   }
+  const int64_t now_ms = s.clock().NowMs();
+  const bool open_only = args.Has("open");
+  if (open_only) {
+    // Open for check-in: from the time check-in opens before the start until the end.
+    from = std::max<int64_t>(from, now_ms - int64_t{7} * 24 * 3600 * 1000);
+    to = std::min<int64_t>(to, now_ms + store::CheckInRequest{}.opens_before_start_ms + 1);
+  }
   auto sessions = s.ListSessions(centre->id, from, to);
   if (!sessions.ok()) return Fail(ctx.err, sessions.status());
   for (const auto& v : *sessions) {
+    if (open_only && !(v.session.starts_at - store::CheckInRequest{}.opens_before_start_ms <= now_ms &&
+                       now_ms < v.session.ends_at)) {
+      continue;
+    }
     ctx.out << v.session.id << '\t' << tz->FormatIso(v.session.starts_at / 1000) << '\t'
             << tz->FormatIso(v.session.ends_at / 1000) << '\t' << v.course_title << '\t' << v.session.room << '\n';
   }
@@ -428,7 +440,7 @@ const std::map<std::string, Command>& Commands() {
   static const std::map<std::string, Command> kCommands = {
       {"demo", {CmdDemo, {"teachers", "seed"}}},
       {"import", {CmdImport, {"centre"}}},
-      {"sessions", {CmdSessions, {"today"}}},
+      {"sessions", {CmdSessions, {"today", "open"}}},
       {"find", {CmdFind, {"limit", "session"}}},
       {"checkin", {CmdCheckin, {"session", "person", "code", "method"}}},
       {"export", {CmdExport, {"session", "german"}}},
@@ -462,7 +474,7 @@ int RunClientCli(const std::vector<std::string>& argv, std::ostream& out, std::o
   value_options.insert(std::begin(kMaterialOptions), std::end(kMaterialOptions));
   value_options.insert(std::begin(kRosterOptions), std::end(kRosterOptions));
   value_options.insert(std::begin(kFeedbackOptions), std::end(kFeedbackOptions));
-  const std::set<std::string> flag_options = {"help", "version", "today", "german", "windowed", "json"};
+  const std::set<std::string> flag_options = {"help", "version", "today", "open", "german", "windowed", "json"};
   auto args = cli::Parse(argv, value_options, flag_options);
   const std::string command = (args.ok() && !args->words.empty()) ? args->words[0] : "";
   if (!args.ok()) return Usage(err, args.status().message(), command);

@@ -435,6 +435,28 @@ TEST_CASE("mintkiosk demo seeds this week's sessions and sessions lists them", "
   // One session runs now, so the demo can check in.
   CHECK(RunningSession(today).has_value());
 
+  // --open: the sessions open for check-in now (from an hour before the start to the end), the
+  // running one among them; the demo script checks in to the first.
+  const ProcessResult open = Mk(data, {"sessions", "--open"});
+  REQUIRE_EXIT(open, 0);
+  const std::vector<SessionLine> open_now = ParseSessions(open.out);
+  REQUIRE_FALSE(open_now.empty());
+  const int64_t listed_at = NowSeconds();
+  for (const auto& s : open_now) {
+    INFO(s.line);
+    CHECK(s.start - 3600 <= listed_at);
+    CHECK(before < s.end);
+  }
+  const std::optional<SessionLine> running = RunningSession(today);
+  REQUIRE(running.has_value());
+  bool running_listed = false;
+  for (const auto& s : open_now) running_listed = running_listed || s.id == running->id;
+  CHECK(running_listed);
+  const std::string person = Mk(data, {"find", "mül", "--limit", "1"}).out.substr(0, 36);
+  const ProcessResult checked_in = Mk(data, {"checkin", "--session", open_now.front().id, "--person", person});
+  INFO(checked_in.err);
+  CHECK(checked_in.exit_code == 0);
+
   // --today: exactly the sessions of the full list that touch today's local date.
   std::set<std::string> today_dates = {LocalDate(before), LocalDate(after)};
   std::set<std::string> all_lines;
