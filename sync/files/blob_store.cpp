@@ -220,6 +220,25 @@ Result<bool> Exists(const std::string& path) {
   return ErrnoStatus(errno, "cannot inspect", path);
 }
 
+// The partial file `path` of `sha256`, locked by the caller, once `complete` (whether the blob
+// is complete) has been read again under the lock: another writer may have finished the blob
+// meanwhile (the empty file our open just created then goes). Otherwise the partial must hold
+// exactly `offset` bytes; *partial_size (when given) says how many it holds. Returns that size.
+Result<int64_t> CheckLockedPartial(const Fd& fd, const std::string& path, const std::string& sha256, bool complete,
+                                   int64_t offset, int64_t* partial_size) {
+  MK_ASSIGN_OR_RETURN(int64_t size, FileSize(fd.get(), path));
+  if (complete) {
+    if (size == 0) ::unlink(path.c_str());
+    return Status(ErrorCode::kAlreadyExists, "the file " + sha256 + " is complete already");
+  }
+  if (partial_size) *partial_size = size;
+  if (size != offset) {
+    return FailedPrecondition("offset mismatch: the partial file " + sha256 + " holds " + std::to_string(size) +
+                              " bytes, not " + std::to_string(offset));
+  }
+  return size;
+}
+
 }  // namespace
 
 bool IsValidSha256(std::string_view sha256) {
@@ -358,16 +377,7 @@ Status BlobStore::AppendChunk(const std::string& sha256, int64_t offset, std::st
   MK_ASSIGN_OR_RETURN(Fd fd, LockPartial(path, /*create=*/true));
   // Complete() of another writer may have finished the blob while we waited for the lock.
   MK_ASSIGN_OR_RETURN(have, Has(sha256));
-  MK_ASSIGN_OR_RETURN(int64_t size, FileSize(fd.get(), path));
-  if (have) {
-    if (size == 0) ::unlink(path.c_str());  // the empty file our open just created
-    return Status(ErrorCode::kAlreadyExists, "the file " + sha256 + " is complete already");
-  }
-  if (partial_size) *partial_size = size;
-  if (size != offset) {
-    return FailedPrecondition("offset mismatch: the partial file " + sha256 + " holds " + std::to_string(size) +
-                              " bytes, not " + std::to_string(offset));
-  }
+  MK_RETURN_IF_ERROR(CheckLockedPartial(fd, path, sha256, have, offset, partial_size).status());
   MK_RETURN_IF_ERROR(WriteAt(fd.get(), bytes, offset, path));
   if (::fsync(fd.get()) != 0) {
     const int err = errno;
@@ -483,16 +493,7 @@ Result<BlobStore::PartialWriter> BlobStore::OpenPartial(const std::string& sha25
   const std::string path = PartialPath(sha256);
   MK_ASSIGN_OR_RETURN(Fd fd, LockPartial(path, /*create=*/true));
   MK_ASSIGN_OR_RETURN(have, Has(sha256));
-  MK_ASSIGN_OR_RETURN(int64_t size, FileSize(fd.get(), path));
-  if (have) {
-    if (size == 0) ::unlink(path.c_str());  // the empty file our open just created
-    return Status(ErrorCode::kAlreadyExists, "the file " + sha256 + " is complete already");
-  }
-  if (partial_size) *partial_size = size;
-  if (size != offset) {
-    return FailedPrecondition("offset mismatch: the partial file " + sha256 + " holds " + std::to_string(size) +
-                              " bytes, not " + std::to_string(offset));
-  }
+  MK_ASSIGN_OR_RETURN(const int64_t size, CheckLockedPartial(fd, path, sha256, have, offset, partial_size));
   ::flock(fd.get(), LOCK_UN);
   PartialWriter writer(sha256, path, dir_ + "/partial", BlobPath(sha256), fd.release(), size);
   // A file started here may be new: its directory entry goes to disk with the first Flush.
