@@ -1,6 +1,5 @@
 // The trainer's Certificates tab: language, folder (typed or chosen from a list), issue, outcome.
 #include <imgui.h>
-#include <imgui_stdlib.h>
 
 #include <algorithm>
 
@@ -72,7 +71,10 @@ void DrawCertificatesPanel(UiContext& ui, KioskViewModel& vm) {
   const Layout& l = ui.layout;
   CertificatesPanelViewModel& p = vm.certificates_panel();
   p.Show(vm.trainer().session_id());
-  ImGui::BeginChild("certificates.panel", ImVec2(0, 0), false);
+  // While the folder is typed into, the on-screen keyboard takes the bottom and the panel scrolls above it.
+  const float keyboard_h = KeyboardHeight(ui, vm);
+  const float panel_h = keyboard_h > 0 ? std::max(l.touch * 2, ImGui::GetContentRegionAvail().y - keyboard_h - l.gap) : 0.0f;
+  ImGui::BeginChild("certificates.panel", ImVec2(0, panel_h), false);
   ScrollArea(ui);
   const float width = std::min(ImGui::GetContentRegionAvail().x, l.touch * 22);
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
@@ -95,12 +97,7 @@ void DrawCertificatesPanel(UiContext& ui, KioskViewModel& vm) {
   const float browse_w = ButtonWidth(ui.Tr("Choose…"), l.touch * 3, width / 3);
   const bool side = width > l.touch * 10;
   const float field_w = side ? width - browse_w - l.gap : width;
-  const float pad_y = std::max(ImGui::GetStyle().FramePadding.y, (l.touch - ImGui::GetFontSize()) / 2);
-  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ImGui::GetStyle().FramePadding.x, pad_y));
-  ImGui::SetNextItemWidth(field_w);
-  ImGui::InputText("##certificates.folder", &p.folder());
-  ImGui::PopStyleVar();
-  NoteItem(ui, "certificates.folder");
+  TextBox(ui, vm, FieldId::kCertificatesFolder, "certificates.folder", "", field_w);
   if (side) ImGui::SameLine();
   if (BigButton(ui, "certificates.browse", ui.Tr("Choose…"), browse_w)) p.OpenBrowser();
   if (p.browser().open()) Browser(ui, p, width);
@@ -119,6 +116,7 @@ void DrawCertificatesPanel(UiContext& ui, KioskViewModel& vm) {
     ImGui::PopTextWrapPos();
   }
   ImGui::EndChild();
+  OnScreenKeyboardWidget(ui, vm, ImGui::GetContentRegionAvail().x);
 }
 
 }  // namespace mk::client

@@ -9,15 +9,12 @@
 namespace mk::client {
 namespace {
 
-// Typed characters go to the view-model, so a badge scanner works wherever the kiosk is. The
-// one exception is a text box of ImGui's own being edited (the trainer's forms: a material's
-// title, a folder): then the keys are for that box, and only count as activity.
+// Typed characters go to the view-model, so a badge scanner works wherever the kiosk is, and
+// every text field (the trainer's forms too) is the view-model's: there is no ImGui text widget.
 void ForwardKeyboard(const UiContext& ui, KioskViewModel& vm) {
   ImGuiIO& io = ImGui::GetIO();
   const bool timed = ui.typed != nullptr;
-  if (io.WantTextInput) {
-    if (!io.InputQueueCharacters.empty() || (timed && !ui.typed->empty())) vm.OnActivity();
-  } else if (timed) {
+  if (timed) {
     // The platform's timed events carry the same text as ImGui's queue, in order with Enter.
     io.InputQueueCharacters.resize(0);
     for (const UiContext::TypedKey& key : *ui.typed) {
@@ -33,15 +30,13 @@ void ForwardKeyboard(const UiContext& ui, KioskViewModel& vm) {
     io.InputQueueCharacters.resize(0);
     vm.OnText(text);
   }
-  if (!io.WantTextInput) {
-    if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_V), false)) {
-      if (const char* clip = ImGui::GetClipboardText()) vm.OnText(clip);
-    }
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace), true)) vm.OnBackspace();
-    if (!timed && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
-                   ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false))) {
-      vm.OnEnter();
-    }
+  if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_V), false)) {
+    if (const char* clip = ImGui::GetClipboardText()) vm.OnText(clip);
+  }
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace), true)) vm.OnBackspace();
+  if (!timed && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
+                 ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false))) {
+    vm.OnEnter();
   }
   if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) || io.MouseWheel != 0.0f) vm.OnActivity();
 }

@@ -1,6 +1,5 @@
 // The trainer's Materials panel: the session's materials with their state, adding, the LAN share's QR code, USB copy.
 #include <imgui.h>
-#include <imgui_stdlib.h>
 
 #include <algorithm>
 #include <cmath>
@@ -45,13 +44,16 @@ void StateText(UiContext& ui, const MaterialRow& r, const std::string& name) {
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   NoteItem(ui, name);
-  if (r.state == sync::MaterialState::kFailed && !r.problem.empty()) {
-    // The technical reason as the sync reported it, for whoever looks after the device.
+  if (r.state == sync::MaterialState::kFailed && !r.reason.empty()) {
+    // The reason the sync recorded, in the language on screen, for whoever looks after the device.
+    const std::string reason = NoticeMessage(ui, r.reason);
     ImGui::PushStyleColor(ImGuiCol_Text, kQuietColour);
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(r.problem.c_str());
+    ImGui::TextUnformatted(reason.c_str());
     ImGui::PopTextWrapPos();
     ImGui::PopStyleColor();
+    NoteItem(ui, name + ".reason");
+    if (ui.notes != nullptr) ui.notes->labels[name + ".reason"] = reason;
   }
 }
 
@@ -60,23 +62,16 @@ float LabelWidth(const UiContext& ui, const std::string& label, float min_width,
   return std::min(max_width, ButtonWidth(label, min_width, max_width) + ui.layout.gap * 2);
 }
 
-// A labelled text field at least a touch target high. The trainer's text lives in the form the
-// view-model owns; `multiline` for the description.
-void FormField(UiContext& ui, const std::string& name, const std::string& label, std::string* text, float width,
-               bool multiline = false) {
-  const Layout& l = ui.layout;
-  ImGui::TextUnformatted(label.c_str());
-  const float pad_y = std::max(ImGui::GetStyle().FramePadding.y, (l.touch - ImGui::GetFontSize()) / 2);
-  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ImGui::GetStyle().FramePadding.x, pad_y));
-  ImGui::SetNextItemWidth(width);
-  const std::string id = "##" + name;
-  if (multiline) {
-    ImGui::InputTextMultiline(id.c_str(), text, ImVec2(width, l.touch * 2));
+// A labelled text field at least a touch target high over the form's text. In the kiosk a tap
+// focuses it and the kiosk's keyboards (on-screen or hardware) type into it; drawn without the
+// kiosk it shows the text.
+void FormField(UiContext& ui, KioskViewModel* kiosk, FieldId id, const std::string& name, const std::string& label,
+               const TextField& text, float width) {
+  if (kiosk != nullptr) {
+    TextBox(ui, *kiosk, id, name, label, width);
   } else {
-    ImGui::InputText(id.c_str(), text);
+    TextDisplayBox(ui, name, label, text.text(), width, false);
   }
-  ImGui::PopStyleVar();
-  NoteItem(ui, name);
 }
 
 void DrawQr(UiContext& ui, const QrCode& qr, float side) {
@@ -192,7 +187,7 @@ void DrawCopy(UiContext& ui, MaterialsViewModel& vm, float width) {
   NoticeText(ui, vm.copy_notice());
 }
 
-void DrawForm(UiContext& ui, MaterialsViewModel& vm, float width) {
+void DrawForm(UiContext& ui, MaterialsViewModel& vm, KioskViewModel* kiosk, float width) {
   const Layout& l = ui.layout;
   MaterialForm& f = vm.form();
   Heading(ui, ui.Tr("Add material"), 1.3f, width);
@@ -202,24 +197,27 @@ void DrawForm(UiContext& ui, MaterialsViewModel& vm, float width) {
     ImGui::TextWrapped("%s", ui.Format("{0} more dropped files follow.", {std::to_string(vm.files_waiting())}).c_str());
   }
   NoticeText(ui, f.error);
-  FormField(ui, "materials.form.title", ui.Tr("Title"), &f.title, width);
-  FormField(ui, "materials.form.description", ui.Tr("Description"), &f.description, width, true);
-  FormField(ui, "materials.form.licence", ui.Tr("Licence"), &f.licence, width);
+  FormField(ui, kiosk, FieldId::kMaterialTitle, "materials.form.title", ui.Tr("Title"), f.title, width);
+  FormField(ui, kiosk, FieldId::kMaterialDescription, "materials.form.description", ui.Tr("Description"), f.description,
+            width);
+  FormField(ui, kiosk, FieldId::kMaterialLicence, "materials.form.licence", ui.Tr("Licence"), f.licence, width);
   const auto& licences = MaterialsViewModel::LicenceChoices();
   for (size_t i = 0; i < licences.size(); ++i) {
     const float w = LabelWidth(ui, licences[i], l.touch * 2, width);
     if (i > 0) SameLineIfFits(w);
-    if (BigButton(ui, "materials.form.licence." + std::to_string(i), licences[i], w, f.licence == licences[i])) {
-      f.licence = licences[i];
+    if (BigButton(ui, "materials.form.licence." + std::to_string(i), licences[i], w, f.licence.text() == licences[i])) {
+      f.licence.Set(licences[i]);
     }
   }
-  FormField(ui, "materials.form.purpose", ui.Tr("Purpose"), &f.purpose, width);
+  FormField(ui, kiosk, FieldId::kMaterialPurpose, "materials.form.purpose", ui.Tr("Purpose"), f.purpose, width);
   const auto& purposes = MaterialsViewModel::PurposeChoices();
   for (size_t i = 0; i < purposes.size(); ++i) {
     const std::string label = ui.Tr(purposes[i]);
     const float w = LabelWidth(ui, label, l.touch * 2, width);
     if (i > 0) SameLineIfFits(w);
-    if (BigButton(ui, "materials.form.purpose." + std::to_string(i), label, w, f.purpose == label)) f.purpose = label;
+    if (BigButton(ui, "materials.form.purpose." + std::to_string(i), label, w, f.purpose.text() == label)) {
+      f.purpose.Set(label);
+    }
   }
   if (TickBox(ui, "materials.form.course", ui.Tr("For every session of this course"), f.whole_course, width)) {
     f.whole_course = !f.whole_course;
@@ -287,17 +285,19 @@ void DrawConfirmRemove(UiContext& ui, MaterialsViewModel& vm, float width) {
   if (BigButton(ui, "materials.remove.cancel", cancel, LabelWidth(ui, cancel, l.touch * 3, width))) vm.CancelRemove();
 }
 
-}  // namespace
-
-void DrawMaterialsPanel(UiContext& ui, MaterialsViewModel& vm) {
+void DrawPanel(UiContext& ui, MaterialsViewModel& vm, KioskViewModel* kiosk) {
   const Layout& l = ui.layout;
   const float width = ImGui::GetContentRegionAvail().x;
   switch (vm.view()) {
     case MaterialsView::kAddForm: {
-      ImGui::BeginChild("materials.form", ImVec2(0, 0));
+      // While a field is typed into, the on-screen keyboard takes the bottom and the form scrolls above it.
+      const float keyboard_h = kiosk != nullptr ? KeyboardHeight(ui, *kiosk) : 0.0f;
+      const float form_h = keyboard_h > 0 ? std::max(l.touch * 2, ImGui::GetContentRegionAvail().y - keyboard_h - l.gap) : 0.0f;
+      ImGui::BeginChild("materials.form", ImVec2(0, form_h));
       ScrollArea(ui);
-      DrawForm(ui, vm, std::min(width - l.gap, l.touch * 16));
+      DrawForm(ui, vm, kiosk, std::min(width - l.gap, l.touch * 16));
       ImGui::EndChild();
+      if (kiosk != nullptr) OnScreenKeyboardWidget(ui, *kiosk, width);
       return;
     }
     case MaterialsView::kBrowse:
@@ -337,12 +337,16 @@ void DrawMaterialsPanel(UiContext& ui, MaterialsViewModel& vm) {
   }
 }
 
+}  // namespace
+
+void DrawMaterialsPanel(UiContext& ui, MaterialsViewModel& vm) { DrawPanel(ui, vm, nullptr); }
+
 void DrawMaterialsPanel(UiContext& ui, KioskViewModel& vm) {
   MaterialsViewModel* materials = vm.materials_panel();
   if (materials == nullptr) return;
   materials->SetSession(vm.trainer().session_id(), vm.trainer().session_closed());
   materials->SetLanguage(ui.catalogue->language());
-  DrawMaterialsPanel(ui, *materials);
+  DrawPanel(ui, *materials, &vm);
 }
 
 }  // namespace mk::client

@@ -63,8 +63,17 @@ void DrawCounts(UiContext& ui, const store::RosterCounts& c) {
       {"roster.count.walk_ins", Msg("Walk-ins"), c.walk_ins},
   };
   const float avail = ImGui::GetContentRegionAvail().x;
-  // Seven in a row where they fit at 2.2 touch heights each, else four and three.
-  const int per_row = avail >= 7 * l.touch * 2.2f ? 7 : 4;
+  // As many in a row as fit with the longest label in the language on screen whole: seven, else
+  // four and three, else three, else two (a phone in a long-worded language).
+  float label_w = l.touch * 2.2f;
+  for (const auto& count : counts) label_w = std::max(label_w, ButtonWidth(ui.Tr(count.label), 0.0f, avail));
+  int per_row = 2;
+  for (int n : {7, 4, 3}) {
+    if ((avail - l.gap * static_cast<float>(n - 1)) / static_cast<float>(n) >= label_w) {
+      per_row = n;
+      break;
+    }
+  }
   const float w = std::min(l.touch * 3.2f, (avail - l.gap * static_cast<float>(per_row - 1)) / static_cast<float>(per_row));
   for (size_t i = 0; i < std::size(counts); ++i) {
     if (i % static_cast<size_t>(per_row) != 0) ImGui::SameLine();
@@ -152,14 +161,18 @@ void DrawRow(UiContext& ui, KioskViewModel& vm, const RosterRow& r, size_t index
     tool_label_w = std::max(tool_label_w, ButtonWidth(ui.Tr(label), 0.0f, width));
   }
   // Beside the name when the six buttons take at most 64 % of the row; else below it, all six in
-  // one row when their labels fit, else four and two (phones).
+  // one row when their labels fit, else the four statuses in a row and the two tools in another,
+  // else (phones, long words) the statuses two by two, so no label is cut short.
   const bool beside = !phone && label_w * 4 + tool_label_w * 2 + l.gap * 5 <= width * 0.64f;
   const bool one_row = !beside && (width - l.gap * 5) / 6 >= std::max(label_w, tool_label_w);
+  const bool four = (width - l.gap * 3) / 4 >= label_w;
   float status_w = label_w;
   float tool_w = tool_label_w;
+  size_t statuses_per_row = std::size(kChoices);
   if (!beside) {
-    status_w = one_row ? (width - l.gap * 5) / 6 : (width - l.gap * 3) / 4;
+    status_w = one_row ? (width - l.gap * 5) / 6 : four ? (width - l.gap * 3) / 4 : (width - l.gap) / 2;
     tool_w = one_row ? status_w : (width - l.gap) / 2;
+    if (!one_row && !four) statuses_per_row = 2;
   }
   const float buttons_w = status_w * 4 + tool_w * 2 + l.gap * 5;
   const float text_w = beside ? width - buttons_w - l.gap : width;
@@ -176,7 +189,7 @@ void DrawRow(UiContext& ui, KioskViewModel& vm, const RosterRow& r, size_t index
   if (beside) ImGui::SameLine(width - buttons_w);
   ImGui::BeginDisabled(closed);
   for (size_t i = 0; i < std::size(kChoices); ++i) {
-    if (i > 0) ImGui::SameLine();
+    if (i % statuses_per_row != 0) ImGui::SameLine();
     const StatusChoice& c = kChoices[i];
     if (BigButton(ui, base + "." + c.name, ui.Tr(c.label), status_w, r.status == c.shown)) t.Mark(r.person_id, c.status);
   }

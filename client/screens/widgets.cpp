@@ -190,32 +190,24 @@ void HeadingLine(UiContext& ui, const std::string& text, float scale, float widt
   PopHeadingFont(pushed);
 }
 
-void TextBox(UiContext& ui, KioskViewModel& vm, FieldId id, const std::string& name, const std::string& label,
-             float width, bool secret) {
+bool TextDisplayBox(UiContext& ui, const std::string& name, const std::string& label, const std::string& shown,
+                    float width, bool focused, bool scroll_into_view) {
   if (!label.empty()) {
     // A long label (large text, a narrow phone) wraps above its box instead of running past it.
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::max(width, ui.layout.touch));
     ImGui::TextUnformatted(label.c_str());
     ImGui::PopTextWrapPos();
   }
-  const TextField& field = vm.field(id);
-  const bool focused = vm.focused() == id;
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   const ImVec2 size(std::max(width, ui.layout.touch), ui.layout.touch);
-  if (focused && vm.TakeScrollRequest() && !ImGui::IsRectVisible(size)) ImGui::SetScrollHereY(0.3f);
-  if (ImGui::InvisibleButton(name.c_str(), size)) vm.Focus(id);
+  if (scroll_into_view && !ImGui::IsRectVisible(size)) ImGui::SetScrollHereY(0.3f);
+  const bool tapped = ImGui::InvisibleButton(name.c_str(), size);
   NoteItem(ui, name);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImVec2 end(pos.x + size.x, pos.y + size.y);
   draw->AddRectFilled(pos, end, ImGui::GetColorU32(ImGuiCol_FrameBg), 6.0f * ui.layout.scale);
   draw->AddRect(pos, end, ImGui::GetColorU32(focused ? kPrimaryHovered : ImVec4(0.4f, 0.4f, 0.45f, 1.0f)),
                 6.0f * ui.layout.scale, 0, focused ? 3.0f : 1.0f);
-  std::string shown;
-  if (secret) {
-    for (size_t i = 0; i < field.text().size(); ++i) shown += "\xE2\x80\xA2";  // one bullet per digit
-  } else {
-    shown = field.text();
-  }
   const float text_h = ImGui::GetTextLineHeight();
   const ImVec2 text_pos(pos.x + 10.0f * ui.layout.scale, pos.y + (size.y - text_h) / 2);
   draw->PushClipRect(pos, end, true);
@@ -229,6 +221,21 @@ void TextBox(UiContext& ui, KioskViewModel& vm, FieldId id, const std::string& n
     draw->AddLine(ImVec2(x, text_pos.y), ImVec2(x, text_pos.y + text_h), ImGui::GetColorU32(ImGuiCol_Text), 2.0f);
   }
   draw->PopClipRect();
+  return tapped;
+}
+
+void TextBox(UiContext& ui, KioskViewModel& vm, FieldId id, const std::string& name, const std::string& label,
+             float width, bool secret) {
+  const TextField& field = vm.field(id);
+  const bool focused = vm.focused() == id;
+  std::string shown;
+  if (secret) {
+    for (size_t i = 0; i < field.text().size(); ++i) shown += "\xE2\x80\xA2";  // one bullet per digit
+  } else {
+    shown = field.text();
+  }
+  const bool scroll = focused && vm.TakeScrollRequest();
+  if (TextDisplayBox(ui, name, label, shown, width, focused, scroll)) vm.Focus(id);
   if (const Notice* error = vm.FieldError(id)) NoticeText(ui, *error);
 }
 

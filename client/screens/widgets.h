@@ -40,7 +40,14 @@ void Heading(UiContext& ui, const std::string& text, float scale, float wrap_wid
 // A heading on one line, ended with "…" when it is wider than `width`.
 void HeadingLine(UiContext& ui, const std::string& text, float scale, float width);
 
-// A labelled box showing a view-model field, with a caret when focused; a tap focuses it.
+// A labelled box showing `shown`, highlighted with a caret when `focused`; true when tapped.
+// `scroll_into_view` scrolls the window to it when it is out of view. (TextBox draws a
+// view-model field with it; panels drawn without the kiosk show their text with it.)
+bool TextDisplayBox(UiContext& ui, const std::string& name, const std::string& label, const std::string& shown,
+                    float width, bool focused, bool scroll_into_view = false);
+
+// A labelled box showing a view-model field, with a caret when focused; a tap focuses it, and
+// the on-screen keyboard (OnScreenKeyboardWidget) then types into it, as any hardware keyboard.
 // `secret` shows dots instead of the text (PINs).
 void TextBox(UiContext& ui, KioskViewModel& vm, FieldId id, const std::string& name, const std::string& label,
              float width, bool secret = false);

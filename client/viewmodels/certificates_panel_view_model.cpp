@@ -21,22 +21,22 @@ void CertificatesPanelViewModel::ProposeFolder() {
   const std::vector<platform::Place> places = fs_.Places();
   for (const platform::Place& p : places) {
     if (p.removable) {
-      folder_ = p.path;
+      folder_.Set(p.path);
       return;
     }
   }
-  if (!places.empty()) folder_ = places.front().path;
+  if (!places.empty()) folder_.Set(places.front().path);
 }
 
 void CertificatesPanelViewModel::OpenBrowser() {
   Touch();
-  browser_.Open(BrowseFor::kFolder, folder_);
+  browser_.Open(BrowseFor::kFolder, folder_.text());
 }
 
 void CertificatesPanelViewModel::UseBrowserFolder() {
   Touch();
   if (!browser_.open()) return;
-  folder_ = browser_.dir();
+  folder_.Set(browser_.dir());
   browser_.Close();
 }
 
@@ -55,7 +55,7 @@ void CertificatesPanelViewModel::Issue() {
   outcome_.reset();
   notice_ = Notice();
   if (session_id_.empty()) return;
-  const std::string folder = utf8::NormalizeSpaces(folder_);
+  const std::string folder = utf8::NormalizeSpaces(folder_.text());
   if (folder.empty()) {
     notice_ = Notice{Msg("Choose a folder for the certificates first."), {}, true};
     return;

@@ -4,12 +4,14 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "client/certificates/certificate_issue.h"
 #include "client/i18n/catalogue.h"
 #include "client/viewmodels/file_browser.h"
 #include "client/viewmodels/notice.h"
+#include "client/viewmodels/text_field.h"
 #include "platform/file_system.h"
 #include "sync/store/store.h"
 
@@ -33,6 +35,7 @@ struct CertificatesOutcome {
 // each) and runs on the UI thread: the trainer waits for it, nothing else needs the screen.
 class CertificatesPanelViewModel {
  public:
+  static constexpr size_t kMaxFolderChars = 1024;
   CertificatesPanelViewModel(store::Store& store, platform::FileSystem& fs, CertificatesPanelOptions options)
       : store_(store), fs_(fs), options_(std::move(options)), browser_(fs) {}
 
@@ -40,10 +43,12 @@ class CertificatesPanelViewModel {
   void Show(const std::string& session_id);
   const std::string& session_id() const { return session_id_; }
 
-  // The folder to write into, typed (edited in place by the panel) or chosen in the browser.
-  // Empty at first: the first removable drive, else the home folder, is proposed.
-  std::string& folder() { return folder_; }
-  const std::string& folder() const { return folder_; }
+  // The folder to write into, typed (on the kiosk's keyboards: KioskViewModel routes
+  // FieldId::kCertificatesFolder to folder_field()) or chosen in the browser. Empty at first:
+  // the first removable drive, else the home folder, is proposed.
+  const std::string& folder() const { return folder_.text(); }
+  TextField& folder_field() { return folder_; }
+  void SetFolder(std::string_view folder) { folder_.Set(folder); }
   void ProposeFolder();
 
   const FileBrowser& browser() const { return browser_; }
@@ -71,7 +76,7 @@ class CertificatesPanelViewModel {
   CertificatesPanelOptions options_;
   FileBrowser browser_;
   std::string session_id_;
-  std::string folder_;
+  TextField folder_{kMaxFolderChars};
   i18n::Language language_ = i18n::Language::kGerman;
   std::optional<CertificatesOutcome> outcome_;
   Notice notice_;

@@ -86,6 +86,41 @@ const SessionItem* KioskViewModel::chosen_session() const {
   return nullptr;
 }
 
+TextField* KioskViewModel::PanelField(FieldId id) const {
+  switch (id) {
+    case FieldId::kMaterialTitle: return materials_panel_ ? &materials_panel_->form().title : nullptr;
+    case FieldId::kMaterialDescription: return materials_panel_ ? &materials_panel_->form().description : nullptr;
+    case FieldId::kMaterialLicence: return materials_panel_ ? &materials_panel_->form().licence : nullptr;
+    case FieldId::kMaterialPurpose: return materials_panel_ ? &materials_panel_->form().purpose : nullptr;
+    case FieldId::kCertificatesFolder: return certificates_panel_ ? &certificates_panel_->folder_field() : nullptr;
+    default: return nullptr;
+  }
+}
+
+const TextField& KioskViewModel::field(FieldId id) const {
+  if (const TextField* panel = PanelField(id)) return *panel;
+  return fields_[static_cast<size_t>(id)];
+}
+
+TextField& KioskViewModel::MutableField(FieldId id) {
+  if (TextField* panel = PanelField(id)) return *panel;
+  return fields_[static_cast<size_t>(id)];
+}
+
+bool KioskViewModel::FieldShown(FieldId id) const {
+  const bool in_session = screen_ == Screen::kTrainer && trainer_ && trainer_->stage() == TrainerStage::kSession;
+  switch (id) {
+    case FieldId::kMaterialTitle:
+    case FieldId::kMaterialDescription:
+    case FieldId::kMaterialLicence:
+    case FieldId::kMaterialPurpose:
+      return in_session && trainer_->tab() == TrainerTab::kMaterials && materials_panel_ &&
+             materials_panel_->view() == MaterialsView::kAddForm;
+    case FieldId::kCertificatesFolder: return in_session && trainer_->tab() == TrainerTab::kCertificates;
+    default: return true;
+  }
+}
+
 const Notice* KioskViewModel::FieldError(FieldId id) const {
   auto it = field_errors_.find(id);
   return it == field_errors_.end() ? nullptr : &it->second;
@@ -138,27 +173,29 @@ void KioskViewModel::OnText(std::string_view text, std::optional<int64_t> typed_
     const size_t start = pos;
     utf8::DecodeNext(text, &pos);
     const std::string_view ch = text.substr(start, pos - start);
+    const FieldId target = focused();
     if (scanner_.OnChar(ch, key_time)) {
       // A new run of characters: remember the field as it was, in case this is a scanner.
-      burst_field_ = focused_;
-      burst_field_before_ = focused_ == FieldId::kNone ? std::string() : field(focused_).text();
+      burst_field_ = target;
+      burst_field_before_ = target == FieldId::kNone ? std::string() : field(target).text();
     }
-    if (focused_ == FieldId::kNone) continue;
-    if (OnlyDigits(focused_) && !(ch.size() == 1 && ch[0] >= '0' && ch[0] <= '9')) continue;
-    MutableField(focused_).Append(ch);
+    if (target == FieldId::kNone) continue;
+    if (OnlyDigits(target) && !(ch.size() == 1 && ch[0] >= '0' && ch[0] <= '9')) continue;
+    MutableField(target).Append(ch);
   }
-  if (focused_ != FieldId::kNone) {
+  if (const FieldId target = focused(); target != FieldId::kNone) {
     keyboard_.SetShift(false);  // shift is one-shot on any keyboard
-    FieldChanged(focused_);
+    FieldChanged(target);
   }
 }
 
 void KioskViewModel::OnBackspace() {
   idle_.Touch(clock_.NowMs());
   scanner_.Reset();
-  if (focused_ == FieldId::kNone) return;
-  MutableField(focused_).Backspace();
-  FieldChanged(focused_);
+  const FieldId target = focused();
+  if (target == FieldId::kNone) return;
+  MutableField(target).Backspace();
+  FieldChanged(target);
 }
 
 void KioskViewModel::OnEnter(std::optional<int64_t> typed_at_ms) {
@@ -178,7 +215,7 @@ void KioskViewModel::OnEnter(std::optional<int64_t> typed_at_ms) {
     HandleScannedCode(*code);
     return;
   }
-  switch (focused_) {
+  switch (focused()) {
     case FieldId::kCode: SubmitCode(); break;
     case FieldId::kPin: SubmitPin(); break;
     case FieldId::kTrainerPin: SubmitTrainerPin(); break;
@@ -192,6 +229,12 @@ void KioskViewModel::OnEnter(std::optional<int64_t> typed_at_ms) {
     case FieldId::kSchool: Focus(FieldId::kEmail); break;
     case FieldId::kEmail: Focus(FieldId::kNone); break;
     case FieldId::kSurveyText: Focus(FieldId::kNone); break;
+    // The trainer's forms: OK moves to the next field, and after the last one puts the keyboard away.
+    case FieldId::kMaterialTitle: Focus(FieldId::kMaterialDescription); break;
+    case FieldId::kMaterialDescription: Focus(FieldId::kMaterialLicence); break;
+    case FieldId::kMaterialLicence: Focus(FieldId::kMaterialPurpose); break;
+    case FieldId::kMaterialPurpose:
+    case FieldId::kCertificatesFolder: Focus(FieldId::kNone); break;
     default: break;
   }
 }
@@ -201,9 +244,9 @@ void KioskViewModel::PressKey(const KeyboardKey& key) {
   switch (key.action) {
     case KeyAction::kBackspace:
       keyboard_.Press(key);
-      if (focused_ != FieldId::kNone) {
-        MutableField(focused_).Backspace();
-        FieldChanged(focused_);
+      if (const FieldId target = focused(); target != FieldId::kNone) {
+        MutableField(target).Backspace();
+        FieldChanged(target);
       }
       return;
     case KeyAction::kEnter:
@@ -213,17 +256,18 @@ void KioskViewModel::PressKey(const KeyboardKey& key) {
       return;
     default: {
       const std::string text = keyboard_.Press(key);
-      if (text.empty() || focused_ == FieldId::kNone) return;
-      if (OnlyDigits(focused_) && !(text.size() == 1 && text[0] >= '0' && text[0] <= '9')) return;
-      MutableField(focused_).Append(text);
-      FieldChanged(focused_);
+      const FieldId target = focused();
+      if (text.empty() || target == FieldId::kNone) return;
+      if (OnlyDigits(target) && !(text.size() == 1 && text[0] >= '0' && text[0] <= '9')) return;
+      MutableField(target).Append(text);
+      FieldChanged(target);
     }
   }
 }
 
 void KioskViewModel::CollapseKeyboard() {
   idle_.Touch(clock_.NowMs());
-  if (focused_ != FieldId::kNone) keyboard_collapsed_ = true;
+  if (focused() != FieldId::kNone) keyboard_collapsed_ = true;
 }
 
 void KioskViewModel::ShowKeyboard() {
@@ -234,11 +278,13 @@ void KioskViewModel::ShowKeyboard() {
 void KioskViewModel::Focus(FieldId id) {
   idle_.Touch(clock_.NowMs());
   keyboard_collapsed_ = false;  // a tap on a field brings the keyboard back
+  if (!FieldShown(id)) return;  // a form that is not on screen takes no focus
   if (focused_ == id) return;
   focused_ = id;
   scroll_to_focus_ = id != FieldId::kNone;
-  // Names start with a capital letter: shift is on for an empty name field.
-  keyboard_.SetShift((id == FieldId::kFirstName || id == FieldId::kLastName || id == FieldId::kSchool) &&
+  // Names and titles start with a capital letter: shift is on for such a field while it is empty.
+  keyboard_.SetShift((id == FieldId::kFirstName || id == FieldId::kLastName || id == FieldId::kSchool ||
+                      id == FieldId::kMaterialTitle || id == FieldId::kMaterialDescription) &&
                      field(id).empty());
 }
 
@@ -254,6 +300,11 @@ void KioskViewModel::Update() {
   // A trainer waiting for the server is not idle (the wait is bounded by the HTTP timeouts).
   if (enrolling()) idle_.Touch(now);
   if (materials_panel_) materials_panel_->Update(now);
+  // A form that left the screen (another tab, added or cancelled) gives up the focus.
+  if (!FieldShown(focused_)) {
+    focused_ = FieldId::kNone;
+    keyboard_.Reset();
+  }
   if ((screen_ == Screen::kConfirmation || screen_ == Screen::kAlreadyCheckedIn || screen_ == Screen::kSurveyThanks) &&
       now >= confirmation_since_ms_ + options_.confirmation_ms) {
     ResetForNextPerson();

@@ -39,9 +39,13 @@ namespace mk::client {
 enum class Screen { kHome, kCheckIn, kConfirmation, kAlreadyCheckedIn, kWalkIn, kPinPrompt, kSettings, kTrainer, kSurvey, kSurveyThanks };
 
 // The text fields the kiosk has. Typed text (physical keyboard, on-screen keyboard, scanner
-// bursts that turn out not to be codes) goes to the focused one.
+// bursts that turn out not to be codes) goes to the focused one. The trainer's forms keep their
+// text in their panels' view-models (kMaterial*: MaterialsViewModel::form(); kCertificatesFolder:
+// CertificatesPanelViewModel::folder_field()); field() and typing reach it there, and such a
+// field has the focus only while its form is on screen.
 enum class FieldId { kNone = -1, kSearch = 0, kCode, kFirstName, kLastName, kSchool, kEmail, kPin, kNewPin, kServerUrl, kEnrolCode,
-                     kTrainerPin, kRosterNote, kRosterLeftAt, kSurveyText, kCount };
+                     kTrainerPin, kRosterNote, kRosterLeftAt, kSurveyText, kMaterialTitle, kMaterialDescription,
+                     kMaterialLicence, kMaterialPurpose, kCertificatesFolder, kCount };
 
 // One of today's sessions on Home.
 struct SessionItem {
@@ -132,8 +136,10 @@ class KioskViewModel {
   const Notice& notice() const { return notice_; }
   const Notice& search_hint() const { return search_hint_; }
   const ConfirmationView& confirmation() const { return confirmation_; }
-  const TextField& field(FieldId id) const { return fields_[static_cast<size_t>(id)]; }
-  FieldId focused() const { return focused_; }
+  const TextField& field(FieldId id) const;
+  // The field that takes typed text; kNone also when the focused form is no longer on screen
+  // (another tab, the form closed).
+  FieldId focused() const { return FieldShown(focused_) ? focused_ : FieldId::kNone; }
   const Notice* FieldError(FieldId id) const;
   const std::set<store::Subject>& walk_in_subjects() const { return subjects_; }
   bool walk_in_consent() const { return consent_; }
@@ -141,14 +147,14 @@ class KioskViewModel {
   // The on-screen keyboard shows while a text field (other than the PIN, which has a keypad)
   // has the focus and it is not collapsed; OK on the keyboard moves on and finally hides it.
   bool keyboard_visible() const {
-    return focused_ != FieldId::kNone && focused_ != FieldId::kPin && focused_ != FieldId::kTrainerPin &&
-           !keyboard_collapsed_;
+    const FieldId f = focused();
+    return f != FieldId::kNone && f != FieldId::kPin && f != FieldId::kTrainerPin && !keyboard_collapsed_;
   }
   // The keyboard was put away while the focus stayed (the person scrolls the results): the
   // screen offers to show it again.
   bool keyboard_collapsed() const {
-    return keyboard_collapsed_ && focused_ != FieldId::kNone && focused_ != FieldId::kPin &&
-           focused_ != FieldId::kTrainerPin;
+    const FieldId f = focused();
+    return keyboard_collapsed_ && f != FieldId::kNone && f != FieldId::kPin && f != FieldId::kTrainerPin;
   }
   // True once after the focus moved: the screen scrolls the focused field into view.
   bool TakeScrollRequest() {
@@ -275,7 +281,11 @@ class KioskViewModel {
   KioskViewModel(store::Store& store, Clock& clock, KioskOptions options)
       : store_(store), clock_(clock), options_(std::move(options)), idle_(60000, 10000) {}
 
-  TextField& MutableField(FieldId id) { return fields_[static_cast<size_t>(id)]; }
+  TextField& MutableField(FieldId id);
+  // The panel's own field behind `id` (the trainer's forms), null for the kiosk's own fields.
+  TextField* PanelField(FieldId id) const;
+  // Whether the form of field `id` is on screen (always for the kiosk's own fields).
+  bool FieldShown(FieldId id) const;
   void RunSearch();
   void CheckInPerson(const std::string& session_id, const std::string& person_id, store::CheckInMethod method);
   void ShowConfirmation(const std::string& session_id, const std::string& person_id,

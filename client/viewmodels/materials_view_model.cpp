@@ -25,6 +25,31 @@ std::string MiB(int64_t bytes) { return std::to_string((bytes + (1 << 19)) >> 20
 
 }  // namespace
 
+Notice FileFailureNotice(sync::FileFailure code, const std::vector<std::string>& params, const std::string& message) {
+  using sync::FileFailure;
+  switch (code) {
+    case FileFailure::kNone: return {};
+    case FileFailure::kNoValidFile: return {Msg("The material's record names no valid file."), params, true};
+    case FileFailure::kSizeMismatch: return {Msg("The file here has {0} bytes, the material says {1}."), params, true};
+    case FileFailure::kHttpStatus: return {Msg("The server refused the transfer (HTTP {0})."), params, true};
+    case FileFailure::kNoRanges:
+      return {Msg("The server sent the whole file (HTTP {0}) instead of the part asked for; a proxy in between may not "
+                  "pass partial downloads."),
+              params, true};
+    case FileFailure::kServerFileShort:
+      return {Msg("The server's copy is shorter than the {0} bytes the material says."), params, true};
+    case FileFailure::kWrongByteCount: return {Msg("The server sent {0} bytes where {1} were asked for."), params, true};
+    case FileFailure::kDamaged: return {Msg("The downloaded file was damaged and has been discarded."), params, true};
+    case FileFailure::kUploadRejected:
+      return {Msg("The server found the uploaded file damaged and discarded it."), params, true};
+    case FileFailure::kLocalStorage:
+      return {Msg("This device could not store the file (is its disk full?)."), params, true};
+    case FileFailure::kOther: break;
+  }
+  if (message.empty()) return {};
+  return {Msg("Reason: {0}"), {message}, true};
+}
+
 Result<std::unique_ptr<MaterialsViewModel>> MaterialsViewModel::Create(store::Store& store, MaterialsOptions options) {
   MK_ASSIGN_OR_RETURN(sync::MaterialLibrary library,
                       sync::MaterialLibrary::Open(store, JoinPath(options.data_dir, "files")));
@@ -113,6 +138,7 @@ void MaterialsViewModel::Refresh() {
     r.state = m.state;
     r.percent = m.percent;
     r.problem = m.problem;
+    if (m.state == sync::MaterialState::kFailed) r.reason = FileFailureNotice(m.problem_code, m.problem_params, m.problem);
     r.whole_course = !m.material.session_id.has_value();
   }
 }
@@ -160,7 +186,7 @@ void MaterialsViewModel::OpenForm(const std::string& path) {
   form_ = {};
   form_.path = path;
   form_.file_name = sync::BaseName(path);
-  form_.title = TitleFromFileName(form_.file_name);
+  form_.title.Set(TitleFromFileName(form_.file_name));
   int64_t size = 0;
   sync::MaterialFileProblem problem = sync::MaterialFileProblem::kNone;
   if (Status s = sync::CheckMaterialFile(path, &size, &problem); !s.ok()) {
@@ -250,14 +276,14 @@ void MaterialsViewModel::SubmitAdd() {
   } else {
     request.session_id = session_id_;
   }
-  request.title = form_.title;
+  request.title = form_.title.text();
   if (request.title.find_first_not_of(" \t") == std::string::npos) {
     form_.error = {Msg("Please give the material a title."), {}, true};
     return;
   }
-  request.description = form_.description;
-  request.licence = form_.licence;
-  request.purpose = form_.purpose;
+  request.description = form_.description.text();
+  request.licence = form_.licence.text();
+  request.purpose = form_.purpose.text();
   auto added = library_.Add(request);
   if (!added.ok()) {
     form_.error = {Msg("The material could not be added: {0}"), {added.status().message()}, true};

@@ -17,6 +17,7 @@
 #include "client/lan_share/qr_code.h"
 #include "client/viewmodels/file_browser.h"
 #include "client/viewmodels/notice.h"
+#include "client/viewmodels/text_field.h"
 #include "platform/file_system.h"
 #include "platform/network_interfaces.h"
 #include "sync/files/material_library.h"
@@ -50,20 +51,25 @@ struct MaterialRow {
   int64_t size_bytes = 0;
   sync::MaterialState state = sync::MaterialState::kWaiting;
   int percent = 0;
-  std::string problem;
+  std::string problem;  // kFailed: the reason in English, as recorded (the command line shows it)
+  Notice reason;        // kFailed: the reason as a message id with its details, for the screen's language
   bool whole_course = false;  // attached to the course, so to every session of it
 };
 
-// The "add material" form. The screen edits the text fields in place (the trainer's hardware
-// or on-screen keyboard); SubmitAdd checks them.
+// The message a screen shows for a file's failure (FileFailure with its parameters); kOther
+// (failures recorded without a code) shows the recorded English text.
+Notice FileFailureNotice(sync::FileFailure code, const std::vector<std::string>& params, const std::string& message);
+
+// The "add material" form. Its text fields are typed on the kiosk's keyboards (on-screen or
+// hardware: KioskViewModel routes the focused FieldId::kMaterial* to them); SubmitAdd checks them.
 struct MaterialForm {
   std::string path;       // the file, as dropped or chosen
   std::string file_name;  // its name
   int64_t size_bytes = 0;
-  std::string title;
-  std::string description;
-  std::string licence;
-  std::string purpose;
+  TextField title{store::kMaxMaterialTitle};
+  TextField description{store::kMaxMaterialDescription};  // one line: the keyboards type no line breaks
+  TextField licence{store::kMaxMaterialLicence};
+  TextField purpose{store::kMaxMaterialPurpose};
   bool whole_course = false;  // for every session of the course instead of this one
   Notice error;
 };

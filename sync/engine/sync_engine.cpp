@@ -395,9 +395,7 @@ Status SyncEngine::SyncFiles(Run& run) {
   }
   if (!files->cancelled) {
     // Each material shows this device's state; the failures of this pass replace the last one's.
-    std::vector<std::pair<std::string, std::string>> failures;
-    for (const FileProblem& p : files->failed) failures.emplace_back(p.sha256, p.message);
-    (void)RecordTransferFailures(config_.files_dir(), failures);
+    (void)RecordFileFailures(config_.files_dir(), files->failed);
   }
   run.report.bytes_sent += files->bytes_sent;
   run.report.bytes_received += files->bytes_received;

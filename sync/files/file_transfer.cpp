@@ -92,7 +92,42 @@ HttpRequest Request(std::string method, std::string path) {
   return r;
 }
 
+// Notes why a file failed (for SyncFiles' report, when `why` is given) and hands `status` on.
+Status Failing(FileProblem* why, FileFailure code, std::vector<std::string> params, Status status) {
+  if (why != nullptr) {
+    why->code = code;
+    why->params = std::move(params);
+  }
+  return status;
+}
+
 }  // namespace
+
+const char* FileFailureKey(FileFailure code) {
+  switch (code) {
+    case FileFailure::kNone: return "none";
+    case FileFailure::kOther: return "other";
+    case FileFailure::kNoValidFile: return "no_valid_file";
+    case FileFailure::kSizeMismatch: return "size_mismatch";
+    case FileFailure::kHttpStatus: return "http_status";
+    case FileFailure::kNoRanges: return "no_ranges";
+    case FileFailure::kServerFileShort: return "server_file_short";
+    case FileFailure::kWrongByteCount: return "wrong_byte_count";
+    case FileFailure::kDamaged: return "damaged";
+    case FileFailure::kUploadRejected: return "upload_rejected";
+    case FileFailure::kLocalStorage: return "local_storage";
+  }
+  return "other";
+}
+
+FileFailure FileFailureFromKey(std::string_view key) {
+  for (FileFailure code : {FileFailure::kNoValidFile, FileFailure::kSizeMismatch, FileFailure::kHttpStatus,
+                           FileFailure::kNoRanges, FileFailure::kServerFileShort, FileFailure::kWrongByteCount,
+                           FileFailure::kDamaged, FileFailure::kUploadRejected, FileFailure::kLocalStorage}) {
+    if (key == FileFailureKey(code)) return code;
+  }
+  return FileFailure::kOther;
+}
 
 // When a reused keep-alive connection dies before any answer has arrived, libcurl sends the
 // request again on a new connection by itself: a chunk cut by a drop would reach the server
@@ -109,9 +144,10 @@ HttpRequest Request(std::string method, std::string path) {
 constexpr std::pair<const char*, const char*> kCloseAfter{"Connection", "close"};
 constexpr std::pair<const char*, const char*> kAnswerEarly{"Expect", "100-continue"};
 
-Result<TransferReport> Upload(HttpClient& client, BlobStore& blobs, const std::string& sha256,
-                              const ProgressFn& progress, const std::atomic<bool>* cancel,
-                              const TransferOptions& options) {
+// Upload and Download with `why`: set at the failures that have a code of their own.
+static Result<TransferReport> UploadFile(HttpClient& client, BlobStore& blobs, const std::string& sha256,
+                                         const ProgressFn& progress, const std::atomic<bool>* cancel,
+                                         const TransferOptions& options, FileProblem* why) {
   if (!IsValidSha256(sha256)) return InvalidArgument("'" + sha256.substr(0, 80) + "' is not a SHA-256");
   MK_ASSIGN_OR_RETURN(const int64_t size, blobs.Size(sha256));
   TransferReport report;
@@ -148,12 +184,15 @@ Result<TransferReport> Upload(HttpClient& client, BlobStore& blobs, const std::s
         return NotFound("the server has no material of this centre with the file " + sha256 +
                         "; its record goes up with the next record sync, then the file follows");
       }
-      if (r->status != 200) return StatusFromResponse(*r).WithContext(what);
+      if (r->status != 200) {
+        return Failing(why, FileFailure::kHttpStatus, {std::to_string(r->status)}, StatusFromResponse(*r).WithContext(what));
+      }
       auto file = ParseServerFile(r->body);
       if (!file) return Internal("the server's answer about the file " + sha256 + " is not understood");
       if (file->size != size) {
-        return FailedPrecondition("the server's material says the file " + sha256 + " has " +
-                                  std::to_string(file->size) + " bytes, the copy here has " + std::to_string(size));
+        return Failing(why, FileFailure::kSizeMismatch, {std::to_string(size), std::to_string(file->size)},
+                       FailedPrecondition("the server's material says the file " + sha256 + " has " +
+                                          std::to_string(file->size) + " bytes, the copy here has " + std::to_string(size)));
       }
       if (file->complete) {
         report.complete = true;
@@ -176,7 +215,9 @@ Result<TransferReport> Upload(HttpClient& client, BlobStore& blobs, const std::s
     const int64_t offset = *received;
     const int64_t length = std::min(chunk.size(), size - offset);
     MK_ASSIGN_OR_RETURN(std::string bytes, blobs.Read(sha256, offset, length));
-    if (static_cast<int64_t>(bytes.size()) != length) return Corrupt("the local file " + sha256 + " became shorter");
+    if (static_cast<int64_t>(bytes.size()) != length) {
+      return Failing(why, FileFailure::kLocalStorage, {}, Corrupt("the local file " + sha256 + " became shorter"));
+    }
     report.payload_bytes += length;
     HttpRequest put = Request("PUT", FilePath(sha256) + "?offset=" + std::to_string(offset));
     put.body = std::move(bytes);
@@ -194,7 +235,9 @@ Result<TransferReport> Upload(HttpClient& client, BlobStore& blobs, const std::s
     if (r->status == 200 || r->status == 409) {
       auto file = ParseServerFile(r->body);
       if (!file) {
-        if (r->status == 409) return StatusFromResponse(*r).WithContext(what);
+        if (r->status == 409) {
+          return Failing(why, FileFailure::kHttpStatus, {"409"}, StatusFromResponse(*r).WithContext(what));
+        }
         return Internal("the server's answer to a chunk of the file " + sha256 + " is not understood");
       }
       if (r->status == 200) chunk.Succeeded();
@@ -216,19 +259,26 @@ Result<TransferReport> Upload(HttpClient& client, BlobStore& blobs, const std::s
       continue;
     }
     if (r->status == 422) {
-      return Corrupt("the server found the uploaded file " + sha256 +
-                     " different from its SHA-256 and discarded it; check the local copy");
+      return Failing(why, FileFailure::kUploadRejected, {},
+                     Corrupt("the server found the uploaded file " + sha256 +
+                             " different from its SHA-256 and discarded it; check the local copy"));
     }
     if (r->status == 404) {
       return NotFound("the server no longer has a material of this centre with the file " + sha256);
     }
-    return StatusFromResponse(*r).WithContext(what);
+    return Failing(why, FileFailure::kHttpStatus, {std::to_string(r->status)}, StatusFromResponse(*r).WithContext(what));
   }
 }
 
-Result<TransferReport> Download(HttpClient& client, BlobStore& blobs, const std::string& sha256, int64_t size,
-                                const ProgressFn& progress, const std::atomic<bool>* cancel,
-                                const TransferOptions& options) {
+Result<TransferReport> Upload(HttpClient& client, BlobStore& blobs, const std::string& sha256,
+                              const ProgressFn& progress, const std::atomic<bool>* cancel,
+                              const TransferOptions& options) {
+  return UploadFile(client, blobs, sha256, progress, cancel, options, nullptr);
+}
+
+static Result<TransferReport> DownloadFile(HttpClient& client, BlobStore& blobs, const std::string& sha256, int64_t size,
+                                           const ProgressFn& progress, const std::atomic<bool>* cancel,
+                                           const TransferOptions& options, FileProblem* why) {
   if (!IsValidSha256(sha256)) return InvalidArgument("'" + sha256.substr(0, 80) + "' is not a SHA-256");
   if (size < 0) return InvalidArgument("a file size cannot be negative");
   TransferReport report;
@@ -265,11 +315,14 @@ Result<TransferReport> Download(HttpClient& client, BlobStore& blobs, const std:
     std::optional<BlobStore::PartialWriter> writer;
     int64_t arrived = 0;   // body bytes received, kept or not
     Status refused;        // why the body was not taken (the sink returned false)
+    FileProblem refused_why{"", "", FileFailure::kNone, {}};  // its code, when it has one
     HttpRequest get = Request("GET", content_path);
     get.headers.emplace_back("Range", "bytes=" + span);
     get.on_body = [&](long status, std::string_view piece) {
       arrived += static_cast<int64_t>(piece.size());
       if (status != 206) {
+        refused_why.code = FileFailure::kNoRanges;
+        refused_why.params = {std::to_string(status)};
         refused = InvalidArgument("the server answered HTTP " + std::to_string(status) + " to the request for " +
                                   range + " of the file " + sha256 +
                                   " instead of 206 with those bytes; a proxy in between may not pass Range requests");
@@ -277,6 +330,8 @@ Result<TransferReport> Download(HttpClient& client, BlobStore& blobs, const std:
       }
       const int64_t kept = writer ? writer->size() - offset : 0;
       if (kept + static_cast<int64_t>(piece.size()) > length) {
+        refused_why.code = FileFailure::kWrongByteCount;
+        refused_why.params = {std::to_string(kept + static_cast<int64_t>(piece.size())), std::to_string(length)};
         refused = Corrupt("the server sent more than the " + std::to_string(length) + " bytes asked for (" + range +
                           ") of the file " + sha256);
         return false;
@@ -314,7 +369,7 @@ Result<TransferReport> Download(HttpClient& client, BlobStore& blobs, const std:
         }
         continue;
       }
-      return refused.WithContext(what);
+      return Failing(why, refused_why.code, refused_why.params, refused.WithContext(what));
     }
     const bool moved = offset > held_before;
     if (moved) notify(offset);
@@ -337,22 +392,36 @@ Result<TransferReport> Download(HttpClient& client, BlobStore& blobs, const std:
                                 " yet; it follows once the device that added it has uploaded it");
     }
     if (r->status == 416) {
-      return Corrupt("the server's file " + sha256 + " is shorter than its material says (" + std::to_string(size) +
-                     " bytes)");
+      return Failing(why, FileFailure::kServerFileShort, {std::to_string(size)},
+                     Corrupt("the server's file " + sha256 + " is shorter than its material says (" +
+                             std::to_string(size) + " bytes)"));
     }
-    if (r->status != 206) return StatusFromResponse(*r).WithContext(what);
+    if (r->status != 206) {
+      return Failing(why, FileFailure::kHttpStatus, {std::to_string(r->status)}, StatusFromResponse(*r).WithContext(what));
+    }
     if (offset - held_before != length) {
-      return Corrupt("the server sent " + std::to_string(offset - held_before) + " bytes of the file " + sha256 +
-                     " where " + std::to_string(length) + " were asked for (" + range + ")");
+      return Failing(why, FileFailure::kWrongByteCount,
+                     {std::to_string(offset - held_before), std::to_string(length)},
+                     Corrupt("the server sent " + std::to_string(offset - held_before) + " bytes of the file " +
+                             sha256 + " where " + std::to_string(length) + " were asked for (" + range + ")"));
     }
     chunk.Succeeded();
     budget.Progressed();
   }
   Status done = blobs.Complete(sha256, size);
-  if (!done.ok()) return done.WithContext(what);
+  if (!done.ok()) {
+    return Failing(why, done.code() == ErrorCode::kCorrupt ? FileFailure::kDamaged : FileFailure::kLocalStorage, {},
+                   done.WithContext(what));
+  }
   report.complete = true;
   notify(size);
   return report;
+}
+
+Result<TransferReport> Download(HttpClient& client, BlobStore& blobs, const std::string& sha256, int64_t size,
+                                const ProgressFn& progress, const std::atomic<bool>* cancel,
+                                const TransferOptions& options) {
+  return DownloadFile(client, blobs, sha256, size, progress, cancel, options, nullptr);
 }
 
 namespace {
@@ -408,6 +477,17 @@ Result<FileSyncReport> SyncFiles(HttpClient& client, BlobStore& blobs, store::Da
   auto ends_pass = [](const Status& s) {
     return s.code() == ErrorCode::kUnavailable || s.code() == ErrorCode::kPermissionDenied;
   };
+  // A failure without a code of its own: the local disk (kIo) or damaged bytes, else unclassified.
+  auto problem = [](const std::string& sha256, const Status& s, FileProblem why) {
+    why.sha256 = sha256;
+    why.message = s.message();
+    if (why.code == FileFailure::kNone) {
+      why.code = s.code() == ErrorCode::kIo        ? FileFailure::kLocalStorage
+                 : s.code() == ErrorCode::kCorrupt ? FileFailure::kDamaged
+                                                    : FileFailure::kOther;
+    }
+    return why;
+  };
   auto per_file = [&](const PendingFile& f) {
     return [&progress, &f, index, count](const TransferProgress& p) {
       if (!progress) return;
@@ -420,12 +500,13 @@ Result<FileSyncReport> SyncFiles(HttpClient& client, BlobStore& blobs, store::Da
   };
 
   for (const PendingFile& f : uploads) {
-    auto r = Upload(client, blobs, f.sha256, per_file(f), cancel, options);
+    FileProblem why{f.sha256, "", FileFailure::kNone, {}};
+    auto r = UploadFile(client, blobs, f.sha256, per_file(f), cancel, options, &why);
     ++index;
     if (!r.ok()) {
       if (ends_pass(r.status())) return r.status();
       (r.status().code() == ErrorCode::kNotFound ? report.waiting : report.failed)
-          .push_back({f.sha256, r.status().message()});
+          .push_back(problem(f.sha256, r.status(), std::move(why)));
       continue;
     }
     report.bytes_sent += r->payload_bytes;
@@ -437,13 +518,14 @@ Result<FileSyncReport> SyncFiles(HttpClient& client, BlobStore& blobs, store::Da
     ++report.uploaded;
   }
   for (const PendingFile& f : downloads) {
-    auto r = Download(client, blobs, f.sha256, f.size, per_file(f), cancel, options);
+    FileProblem why{f.sha256, "", FileFailure::kNone, {}};
+    auto r = DownloadFile(client, blobs, f.sha256, f.size, per_file(f), cancel, options, &why);
     ++index;
     if (!r.ok()) {
       if (ends_pass(r.status())) return r.status();
       const ErrorCode code = r.status().code();
       (code == ErrorCode::kNotFound || code == ErrorCode::kFailedPrecondition ? report.waiting : report.failed)
-          .push_back({f.sha256, r.status().message()});
+          .push_back(problem(f.sha256, r.status(), std::move(why)));
       continue;
     }
     report.bytes_received += r->payload_bytes;

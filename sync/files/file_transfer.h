@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "blob_store.h"
@@ -110,10 +111,32 @@ Result<std::vector<PendingFile>> PendingDownloads(store::Database& db, const Blo
 // that a material of the store names; smallest first.
 Result<std::vector<PendingFile>> PendingUploads(store::Database& db, const BlobStore& blobs);
 
-// A file SyncFiles could not move this time, and why, in words a person can act on.
+// Why a file could not be moved: a stable code (screens word it in their language, and it is
+// recorded in DATA/files/failed/<sha256> by its key) with its details as parameters.
+enum class FileFailure {
+  kNone,             // no failure
+  kOther,            // not classified, or recorded by an older version: only the message says why
+  kNoValidFile,      // the material's record names no valid file (a malformed SHA-256)
+  kSizeMismatch,     // the file here has {0} bytes, the material says {1}
+  kHttpStatus,       // the server refused the transfer with HTTP status {0}
+  kNoRanges,         // HTTP {0} instead of 206 to a range request: something in between drops ranges
+  kServerFileShort,  // the server's copy is shorter than the material's {0} bytes
+  kWrongByteCount,   // the server sent {0} bytes where {1} were asked for
+  kDamaged,          // the received file did not match its SHA-256 and was discarded
+  kUploadRejected,   // the server found the uploaded file different from its SHA-256 and discarded it
+  kLocalStorage,     // this device could not write or read the file (a full disk, permissions)
+};
+// The stable key of a code ("http_status", ...) and back; unknown keys are kOther.
+const char* FileFailureKey(FileFailure code);
+FileFailure FileFailureFromKey(std::string_view key);
+
+// A file SyncFiles could not move this time, and why: `message` in English words a person can
+// act on (logs, the command line), `code` and `params` for screens in any language.
 struct FileProblem {
   std::string sha256;
   std::string message;
+  FileFailure code = FileFailure::kOther;
+  std::vector<std::string> params;
 };
 
 struct FileSyncReport {

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <algorithm>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "sync/common/text_encoding.h"
@@ -178,6 +179,7 @@ Result<MaterialStatus> MaterialLibrary::StatusOf(const store::Material& material
   if (!IsValidSha256(material.sha256)) {
     out.state = MaterialState::kFailed;
     out.problem = "the material names no valid file";
+    out.problem_code = FileFailure::kNoValidFile;
     return out;
   }
   auto size = blobs_.Size(material.sha256);
@@ -191,6 +193,8 @@ Result<MaterialStatus> MaterialLibrary::StatusOf(const store::Material& material
     out.state = MaterialState::kFailed;
     out.problem = "the file here has " + std::to_string(*size) + " bytes, the material says " +
                   std::to_string(material.size_bytes);
+    out.problem_code = FileFailure::kSizeMismatch;
+    out.problem_params = {std::to_string(*size), std::to_string(material.size_bytes)};
     return out;
   }
   if (size.status().code() != ErrorCode::kNotFound) return size.status();
@@ -200,10 +204,12 @@ Result<MaterialStatus> MaterialLibrary::StatusOf(const store::Material& material
     // Never 100 before the file is verified and in place.
     out.percent = static_cast<int>(std::min<int64_t>(99, out.have_bytes * 100 / material.size_bytes));
   }
-  const std::string failure = TransferFailure(blobs_.dir(), material.sha256);
-  if (!failure.empty()) {
+  FileProblem failure = ReadTransferFailure(blobs_.dir(), material.sha256);
+  if (failure.code != FileFailure::kNone) {
     out.state = MaterialState::kFailed;
-    out.problem = failure;
+    out.problem = std::move(failure.message);
+    out.problem_code = failure.code;
+    out.problem_params = std::move(failure.params);
   } else {
     out.state = partial > 0 ? MaterialState::kDownloading : MaterialState::kWaiting;
   }
@@ -263,6 +269,13 @@ Result<std::string> MaterialLibrary::ReadyFilePath(const store::Material& materi
 
 Status RecordTransferFailures(const std::string& files_dir,
                               const std::vector<std::pair<std::string, std::string>>& failures) {
+  std::vector<FileProblem> problems;
+  problems.reserve(failures.size());
+  for (const auto& [sha256, message] : failures) problems.push_back({sha256, message, FileFailure::kOther, {}});
+  return RecordFileFailures(files_dir, problems);
+}
+
+Status RecordFileFailures(const std::string& files_dir, const std::vector<FileProblem>& failures) {
   const std::string dir = FailedDir(files_dir);
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return IoError("cannot create " + dir + ": " + std::strerror(errno));
@@ -276,13 +289,18 @@ Status RecordTransferFailures(const std::string& files_dir,
     ::closedir(d);
     for (const std::string& name : old) ::unlink((dir + "/" + name).c_str());
   }
-  for (const auto& [sha256, message] : failures) {
-    if (!IsValidSha256(sha256)) continue;
-    const std::string path = dir + "/" + sha256;
+  for (const FileProblem& failure : failures) {
+    if (!IsValidSha256(failure.sha256)) continue;
+    const std::string path = dir + "/" + failure.sha256;
     const std::string tmp = path + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) return IoError("cannot write " + tmp + ": " + std::strerror(errno));
-    const std::string text = message.substr(0, 1000);
+    nlohmann::json record = {{"code", FileFailureKey(failure.code == FileFailure::kNone ? FileFailure::kOther : failure.code)},
+                             {"params", nlohmann::json::array()},
+                             {"message", failure.message.substr(0, 1000)}};
+    for (size_t i = 0; i < failure.params.size() && i < 4; ++i) record["params"].push_back(failure.params[i].substr(0, 100));
+    // A message cut inside a UTF-8 sequence is written with a replacement character.
+    const std::string text = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     const ssize_t n = ::write(fd, text.data(), text.size());
     ::close(fd);
     if (n != static_cast<ssize_t>(text.size()) || ::rename(tmp.c_str(), path.c_str()) != 0) {
@@ -293,14 +311,36 @@ Status RecordTransferFailures(const std::string& files_dir,
   return Status::Ok();
 }
 
-std::string TransferFailure(const std::string& files_dir, const std::string& sha256) {
-  if (!IsValidSha256(sha256)) return {};
+FileProblem ReadTransferFailure(const std::string& files_dir, const std::string& sha256) {
+  FileProblem out{sha256, "", FileFailure::kNone, {}};
+  if (!IsValidSha256(sha256)) return out;
   const int fd = ::open((FailedDir(files_dir) + "/" + sha256).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return {};
-  char buf[1024];
+  if (fd < 0) return out;
+  char buf[8192];
   const ssize_t n = ::read(fd, buf, sizeof buf);
   ::close(fd);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+  if (n <= 0) return out;
+  const std::string text(buf, static_cast<size_t>(n));
+  const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  const auto code = doc.is_object() ? doc.find("code") : doc.end();
+  if (!doc.is_object() || code == doc.end() || !code->is_string()) {
+    // Plain text, as recorded before failures had codes.
+    out.code = FileFailure::kOther;
+    out.message = text.substr(0, 1024);
+    return out;
+  }
+  out.code = FileFailureFromKey(code->get<std::string>());
+  if (auto message = doc.find("message"); message != doc.end() && message->is_string()) out.message = message->get<std::string>();
+  if (auto params = doc.find("params"); params != doc.end() && params->is_array()) {
+    for (const auto& p : *params) {
+      if (p.is_string()) out.params.push_back(p.get<std::string>());
+    }
+  }
+  return out;
+}
+
+std::string TransferFailure(const std::string& files_dir, const std::string& sha256) {
+  return ReadTransferFailure(files_dir, sha256).message;
 }
 
 }  // namespace mk::sync

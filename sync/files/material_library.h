@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "blob_store.h"
+#include "file_transfer.h"
 #include "sync/common/status.h"
 #include "sync/store/material_store.h"
 #include "sync/store/store.h"
@@ -42,7 +43,10 @@ struct MaterialStatus {
   MaterialState state = MaterialState::kWaiting;
   int64_t have_bytes = 0;  // bytes of the file on this device
   int percent = 0;         // 0..100; 100 only when ready
-  std::string problem;     // kFailed: why, in words a person can act on
+  std::string problem;     // kFailed: why, in English words a person can act on (the command line)
+  // kFailed: why, as a stable code with its details, for screens that say it in their language.
+  FileFailure problem_code = FileFailure::kNone;
+  std::vector<std::string> problem_params;
 };
 
 // What is wrong with a file that cannot become a material (for screens that say it in the
@@ -98,10 +102,16 @@ class MaterialLibrary {
 };
 
 // Transfer failures of this device, kept beside the blob store (DATA/files/failed/<sha256>, one
-// short text each) so that every process shows them: the sync engine records the failures of
-// each complete file pass here, replacing those of the previous pass.
+// small JSON object each: {"code": FileFailureKey, "params": [...], "message": English text}) so
+// that every process shows them: the sync engine records the failures of each complete file
+// pass here, replacing those of the previous pass.
+Status RecordFileFailures(const std::string& files_dir, const std::vector<FileProblem>& failures);
+// The same for failures known only as English text (sha256, message): recorded as kOther.
 Status RecordTransferFailures(const std::string& files_dir, const std::vector<std::pair<std::string, std::string>>& failures);
-// The recorded failure of `sha256`, empty when there is none.
+// The recorded failure of `sha256`; code kNone when there is none. A file of plain text (as
+// versions before the codes wrote) reads as kOther with that text as the message.
+FileProblem ReadTransferFailure(const std::string& files_dir, const std::string& sha256);
+// The recorded failure's message, empty when there is none.
 std::string TransferFailure(const std::string& files_dir, const std::string& sha256);
 
 }  // namespace mk::sync

@@ -304,7 +304,7 @@ TEST_CASE("The Certificates tab writes the session's certificates into the chose
   f.vm->trainer().SetTab(TrainerTab::kCertificates);
   test::TempDir out;
   f.vm->certificates_panel().Show(f.session_id);
-  f.vm->certificates_panel().folder() = out.path();
+  f.vm->certificates_panel().SetFolder(out.path());
   Headless ui(f, 1280, 800);
   ui.Click("certificates.lang.en");
   ui.Click("certificates.issue");
@@ -314,7 +314,7 @@ TEST_CASE("The Certificates tab writes the session's certificates into the chose
   CHECK(platform::FileSystem::Real().Exists(out.File("Certificate of attendance - Anna Müller - 2026-11-27.pdf")));
   CHECK(Count(f.store->db(), "SELECT count(*) FROM certificates") == 1);
   // A folder that is not there: a clear notice, nothing written.
-  f.vm->certificates_panel().folder() = out.File("gone");
+  f.vm->certificates_panel().SetFolder(out.File("gone"));
   ui.Click("certificates.issue");
   CHECK(f.vm->certificates_panel().notice().id == "The folder {0} does not exist.");
 }

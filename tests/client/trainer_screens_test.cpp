@@ -104,6 +104,19 @@ class Headless {
     Frame();
     Frame();
   }
+  // Turns the mouse wheel over widget `name` (negative: towards the end), as a finger's drag would scroll.
+  void Wheel(const std::string& name, float amount) {
+    REQUIRE(Has(name));
+    const WidgetRect r = notes_.rects.at(name);
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2(r.cx(), r.cy());
+    Frame();
+    io.MouseWheel = amount;
+    Frame();
+    io.MouseWheel = 0.0f;
+    Frame();
+    Frame();
+  }
   void Type(const std::string& text) {
     for (size_t pos = 0; pos < text.size();) {
       const size_t start = pos;
@@ -316,11 +329,120 @@ TEST_CASE("Text boxes of the trainer's forms take the keys typed on a keyboard",
   f.vm->OnFilesDropped({file});
   k.Frame();
   REQUIRE(k.Has("materials.form.description"));
-  const std::string before = f.vm->materials_panel()->form().description;
+  const std::string before = f.vm->materials_panel()->form().description.text();
   k.Click("materials.form.description");
+  CHECK(f.vm->focused() == FieldId::kMaterialDescription);
   k.Type("Für Łukasz & Ørsted");
-  // The keys reached the form's text box, not the kiosk's own fields or its scanner check.
-  CHECK(f.vm->materials_panel()->form().description == before + "Für Łukasz & Ørsted");
+  // The keys reached the form's text box (through the kiosk's focus, past its scanner check).
+  CHECK(f.vm->materials_panel()->form().description.text() == before + "Für Łukasz & Ørsted");
   CHECK(f.vm->trainer().signed_in());
+  CHECK(f.vm->focused() == FieldId::kMaterialDescription);
+}
+
+namespace {
+
+// Taps `text` on the on-screen keyboard (wide form) key by key, as a finger on a touch-only
+// kiosk: the page of European letters and shift as each letter needs them.
+void TapKeys(Headless& k, KioskFixture& f, const std::string& text) {
+  for (size_t pos = 0; pos < text.size();) {
+    const size_t start = pos;
+    utf8::DecodeNext(text, &pos);
+    const std::string ch = text.substr(start, pos - start);
+    INFO("typing " << ch);
+    if (ch == " ") {
+      k.Click("key.space");
+      continue;
+    }
+    // Which page and shift state have this letter.
+    bool found = false;
+    for (const KeyboardPage page : {KeyboardPage::kLetters, KeyboardPage::kEuropean}) {
+      for (const bool shift : {false, true}) {
+        OnScreenKeyboard probe;
+        probe.Press({KeyAction::kPage, "", 1.0f, page});
+        probe.SetShift(shift);
+        for (const auto& row : probe.Rows(KeyboardForm::kWide)) {
+          for (const KeyboardKey& key : row) {
+            if (found || key.action != KeyAction::kText || key.text != ch) continue;
+            found = true;
+            if (f.vm->keyboard().ShownPage(KeyboardForm::kWide) != page) {
+              k.Click(page == KeyboardPage::kLetters ? "key.page.letters" : "key.page.european");
+            }
+            if (f.vm->keyboard().shift() != shift) k.Click("key.shift");
+            k.Click("key." + ch);
+          }
+        }
+      }
+    }
+    REQUIRE(found);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("A touch-only trainer types a material's title and the certificates folder on the on-screen keyboard",
+          "[ui][screens]") {
+  KioskFixture f;
+  AddTrainer(f);
+  Headless k(f, 1280, 800);
+  k.Click("home.trainer");
+  k.Click("trainer.choose.0");
+  k.KeypadPin("4711");
+  REQUIRE(f.vm->trainer().signed_in());
+  k.Click("trainer.session.0");
+  k.Click("trainer.tab.materials");
+  REQUIRE(f.vm->materials_panel() != nullptr);
+  const std::string file = f.dir.File("Exkursion.pdf");
+  test::WriteFile(file, "%PDF-1.4 Exkursion nach Ærøskøbing\n");
+  f.vm->OnFilesDropped({file});
+  k.Frame();
+  REQUIRE(k.Has("materials.form.title"));
+  CHECK_FALSE(k.Has("key.space"));  // no keyboard before a field is tapped
+
+  // A tap on the title: the kiosk's keyboard shows, with the form above it.
+  k.Click("materials.form.title");
+  CHECK(f.vm->focused() == FieldId::kMaterialTitle);
+  REQUIRE(k.Has("key.space"));
+  REQUIRE(k.Has("key.page.european"));
+  CHECK(k.notes().rects.at("materials.form.title").y + k.notes().rects.at("materials.form.title").h <=
+        k.notes().rects.at("key.q").y);
+  const std::string prefilled = f.vm->materials_panel()->form().title.text();
+  CHECK(prefilled == "Exkursion");
+  for (size_t i = 0; i < utf8::Length(prefilled); ++i) k.Click("key.backspace");
+  CHECK(f.vm->materials_panel()->form().title.empty());
+  TapKeys(k, f, "Ærøskøbing Müller");
+  CHECK(f.vm->materials_panel()->form().title.text() == "Ærøskøbing Müller");
+  // OK moves on to the description; a hardware keyboard types there as well.
+  k.Click("key.enter");
+  CHECK(f.vm->focused() == FieldId::kMaterialDescription);
+  k.Type("Łukasz");
+  CHECK(f.vm->materials_panel()->form().description.text() == "Łukasz");
+
+  // Another tab: the form's focus and the keyboard go; back again, nothing is typed by accident.
+  k.Click("trainer.tab.roster");
   CHECK(f.vm->focused() == FieldId::kNone);
+  CHECK_FALSE(k.Has("key.space"));
+  k.Click("trainer.tab.materials");
+  k.Wheel("materials.form.title", -10.0f);  // the form is longer than the window: its end
+  REQUIRE(k.Has("materials.form.submit"));
+  CHECK_FALSE(k.Has("key.space"));
+  k.Click("materials.form.submit");
+  CHECK(Count(f.store->db(), "SELECT count(*) FROM materials WHERE title = 'Ærøskøbing Müller' AND description = 'Łukasz'") == 1);
+  CHECK_FALSE(k.Has("key.space"));
+
+  // The certificates folder: a folder name typed key by key after the proposed folder.
+  k.Click("trainer.tab.certificates");
+  REQUIRE(k.Has("certificates.folder"));
+  test::TempDir out;
+  f.vm->certificates_panel().SetFolder(out.path() + "/");
+  k.Click("certificates.folder");
+  CHECK(f.vm->focused() == FieldId::kCertificatesFolder);
+  REQUIRE(k.Has("key.space"));
+  TapKeys(k, f, "Ærøskøbing Müller");
+  CHECK(f.vm->certificates_panel().folder() == out.path() + "/Ærøskøbing Müller");
+  k.Click("key.backspace");
+  k.Type("r 2");  // and a hardware keyboard
+  CHECK(f.vm->certificates_panel().folder() == out.path() + "/Ærøskøbing Müller 2");
+  k.Click("key.enter");  // OK puts the keyboard away
+  CHECK(f.vm->focused() == FieldId::kNone);
+  CHECK_FALSE(k.Has("key.space"));
 }

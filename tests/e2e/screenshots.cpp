@@ -300,7 +300,7 @@ const std::vector<Shot>& FeedbackShots() {
        [](KioskViewModel& vm) {
          OpenTrainerTab(vm, mk::client::TrainerTab::kCertificates);
          vm.certificates_panel().Show(g_feedback_session);
-         vm.certificates_panel().folder() = "/media/INTENSO/Bescheinigungen";  // a USB stick
+         vm.certificates_panel().SetFolder("/media/INTENSO/Bescheinigungen");  // a USB stick
        }},
   };
   return shots;
@@ -356,8 +356,10 @@ mk::Status PrepareMaterials(mk::store::Store& store, const std::string& data, co
   });
   MK_RETURN_IF_ERROR(rows);
   MK_RETURN_IF_ERROR(library.blobs().AppendChunk(mk::sync::Sha256Hex(film), 0, film.substr(0, 1000 * 1000)));
-  return mk::sync::RecordTransferFailures(
-      data + "/files", {{mk::sync::Sha256Hex(data_sheet), "the server's copy is damaged; it is sent again"}});
+  return mk::sync::RecordFileFailures(data + "/files", {{mk::sync::Sha256Hex(data_sheet),
+                                                        "the downloaded file did not match its SHA-256; it is sent again",
+                                                        mk::sync::FileFailure::kDamaged,
+                                                        {}}});
 }
 
 const std::vector<Shot>& MaterialsShots() {

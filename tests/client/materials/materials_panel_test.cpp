@@ -172,14 +172,14 @@ TEST_CASE("Dropping a file opens the add form prefilled; adding shows it ready",
   f.vm->OnFilesDropped({dropped});
   panel.Frame();
   REQUIRE(f.vm->view() == MaterialsView::kAddForm);
-  CHECK(f.vm->form().title == "Łukasz – Versuchsprotokoll");
+  CHECK(f.vm->form().title.text() == "Łukasz – Versuchsprotokoll");
   CHECK(f.vm->form().size_bytes == 2048);
   CHECK(panel.Has("materials.form.title"));
   panel.CheckTouchTargets();
   panel.Click("materials.form.licence.1");
-  CHECK(f.vm->form().licence == "CC BY-SA 4.0");
+  CHECK(f.vm->form().licence.text() == "CC BY-SA 4.0");
   panel.Click("materials.form.purpose.0");
-  CHECK(f.vm->form().purpose == "Arbeitsblatt");  // the German purpose is stored as shown
+  CHECK(f.vm->form().purpose.text() == "Arbeitsblatt");  // the German purpose is stored as shown
   panel.Click("materials.form.submit");
   REQUIRE(f.vm->view() == MaterialsView::kList);
   REQUIRE(f.vm->rows().size() == 1);
@@ -237,6 +237,89 @@ TEST_CASE("The built-in file browser picks a file from a USB stick", "[materials
   CHECK(f.vm->form().file_name == "Ærøskøbing Exkursion.pdf");
   panel.Click("materials.form.submit");
   CHECK(f.vm->rows().size() == 1);
+}
+
+TEST_CASE("A failed download shows its reason in the screen's language, with its details", "[materials][ui]") {
+  PanelFixture f;
+  // Two materials whose files come from the server: one failed with a code, one with the plain
+  // English text an older version recorded.
+  const std::string video(3000, 'V');
+  const std::string sheet(700, 'S');
+  REQUIRE(f.store->Write([&](store::WriteContext& ctx) -> Status {
+    store::Material m;
+    m.session_id = f.session_id;
+    m.title = "Film Ærøskøbing";
+    m.file_name = "film.mp4";
+    m.size_bytes = static_cast<int64_t>(video.size());
+    m.sha256 = sync::Sha256Hex(video);
+    MK_RETURN_IF_ERROR(store::InsertMaterial(ctx, m).status());
+    m.title = "Messwerte Müller";
+    m.file_name = "messwerte.csv";
+    m.size_bytes = static_cast<int64_t>(sheet.size());
+    m.sha256 = sync::Sha256Hex(sheet);
+    return store::InsertMaterial(ctx, m).status();
+  }).ok());
+  REQUIRE(sync::RecordFileFailures(f.files_dir(), {{sync::Sha256Hex(video), "the server answered HTTP 502",
+                                                    sync::FileFailure::kHttpStatus, {"502"}}})
+              .ok());
+  auto reason_of = [&](const std::string& title) {
+    for (const client::MaterialRow& r : f.vm->rows()) {
+      if (r.title == title) return r.reason;
+    }
+    return client::Notice();
+  };
+  f.vm->Refresh();
+  CHECK(reason_of("Film Ærøskøbing").id == "The server refused the transfer (HTTP {0}).");
+  CHECK(reason_of("Film Ærøskøbing").args == std::vector<std::string>{"502"});
+  CHECK(reason_of("Messwerte Müller").empty());  // waiting, not failed
+
+  auto label_of = [&](HeadlessPanel& panel, const std::string& title) {
+    for (size_t i = 0; i < f.vm->rows().size(); ++i) {
+      if (f.vm->rows()[i].title != title) continue;
+      const auto it = panel.notes().labels.find("materials.row." + std::to_string(i) + ".state.reason");
+      return it == panel.notes().labels.end() ? std::string() : it->second;
+    }
+    return std::string();
+  };
+  {
+    HeadlessPanel panel(*f.vm, 1280, 800, i18n::Language::kGerman);
+    CHECK(label_of(panel, "Film Ærøskøbing") == "Der Server hat die Übertragung abgelehnt (HTTP 502).");
+    CHECK(label_of(panel, "Messwerte Müller").empty());
+  }
+  {
+    HeadlessPanel panel(*f.vm, 1280, 800, i18n::Language::kEnglish);
+    CHECK(label_of(panel, "Film Ærøskøbing") == "The server refused the transfer (HTTP 502).");
+  }
+
+  // A failure file of an older version (plain English text) stays readable; the next pass
+  // replaces it with coded ones.
+  REQUIRE(sync::RecordTransferFailures(f.files_dir(), {{sync::Sha256Hex(sheet), "the server's copy is damaged"}}).ok());
+  f.vm->Refresh();
+  {
+    HeadlessPanel panel(*f.vm, 1280, 800, i18n::Language::kGerman);
+    CHECK(label_of(panel, "Messwerte Müller") == "Grund: the server's copy is damaged");
+    CHECK(label_of(panel, "Film Ærøskøbing").empty());  // that pass had no failure for it
+  }
+  REQUIRE(sync::RecordFileFailures(f.files_dir(), {{sync::Sha256Hex(sheet), "the server sent 10 bytes where 700 were asked for",
+                                                    sync::FileFailure::kWrongByteCount, {"10", "700"}}})
+              .ok());
+  f.vm->Refresh();
+  {
+    HeadlessPanel panel(*f.vm, 412, 915, i18n::Language::kGerman);
+    CHECK(label_of(panel, "Messwerte Müller") == "Der Server hat 10 Bytes geschickt, angefragt waren 700.");
+  }
+  // Every code has a message of its own; none shows a bare id or an empty line.
+  for (const sync::FileFailure code :
+       {sync::FileFailure::kNoValidFile, sync::FileFailure::kSizeMismatch, sync::FileFailure::kHttpStatus,
+        sync::FileFailure::kNoRanges, sync::FileFailure::kServerFileShort, sync::FileFailure::kWrongByteCount,
+        sync::FileFailure::kDamaged, sync::FileFailure::kUploadRejected, sync::FileFailure::kLocalStorage}) {
+    const client::Notice n = client::FileFailureNotice(code, {"1", "2"}, "english text");
+    INFO(sync::FileFailureKey(code));
+    CHECK_FALSE(n.empty());
+    CHECK(n.id != "Reason: {0}");
+    CHECK(sync::FileFailureFromKey(sync::FileFailureKey(code)) == code);
+  }
+  CHECK(sync::FileFailureFromKey("a key of a newer version") == sync::FileFailure::kOther);
 }
 
 TEST_CASE("LAN share on: QR code and URL on screen and the page served, off: gone", "[materials][ui][lan]") {

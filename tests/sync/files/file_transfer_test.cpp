@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 
+#include "sync/files/material_library.h"
 #include "tests/sync/files/file_fixture.h"
 #include "tests/support/link_emulator.h"
 
@@ -547,6 +548,44 @@ TEST_CASE("SyncFiles sends what this device added, then fetches what it lacks", 
   REQUIRE(report.ok());
   CHECK(report->uploaded + report->downloaded == 0);
   CHECK(report->all_done());
+}
+
+TEST_CASE("SyncFiles reports a damaged download by its code, and the record keeps code and message", "[files][server]") {
+  ServerFixture f(kServeArgs);
+  Device trainer(f, f.centre_a(), "Trainer");
+  const std::string bytes = TestBytes(100 * 1024 + 3, 31);
+  const sync::BlobInfo info = trainer.AddFile(bytes);
+  AddServerMaterial(f, f.centre_a(), info.sha256, info.size);
+  auto trainer_client = trainer.Client(f.server().url());
+  UploadUntilDone(*trainer_client, trainer.blobs(), info.sha256);
+
+  // The kiosk's partial copy is damaged: the completed file fails its SHA-256.
+  Device kiosk(f, f.centre_a(), "Kiosk");
+  kiosk.AddMaterial(info.sha256, info.size);
+  std::string damaged = bytes.substr(0, 50000);
+  damaged[100] = static_cast<char>(damaged[100] ^ 0x40);
+  REQUIRE(kiosk.blobs().AppendChunk(info.sha256, 0, damaged).ok());
+  auto client = kiosk.Client(f.server().url());
+  auto report = sync::SyncFiles(*client, kiosk.blobs(), kiosk.db());
+  INFO(report.status().message());
+  REQUIRE(report.ok());
+  REQUIRE(report->failed.size() == 1);
+  CHECK(report->failed[0].sha256 == info.sha256);
+  CHECK(report->failed[0].code == sync::FileFailure::kDamaged);
+  CHECK_FALSE(report->failed[0].message.empty());
+
+  REQUIRE(sync::RecordFileFailures(kiosk.blobs().dir(), report->failed).ok());
+  const sync::FileProblem recorded = sync::ReadTransferFailure(kiosk.blobs().dir(), info.sha256);
+  CHECK(recorded.code == sync::FileFailure::kDamaged);
+  CHECK(recorded.message == report->failed[0].message);
+  CHECK(sync::TransferFailure(kiosk.blobs().dir(), info.sha256) == report->failed[0].message);
+
+  // The next pass fetches it whole; its empty list of failures replaces the record.
+  report = sync::SyncFiles(*client, kiosk.blobs(), kiosk.db());
+  REQUIRE(report.ok());
+  CHECK(report->downloaded == 1);
+  REQUIRE(sync::RecordFileFailures(kiosk.blobs().dir(), report->failed).ok());
+  CHECK(sync::ReadTransferFailure(kiosk.blobs().dir(), info.sha256).code == sync::FileFailure::kNone);
 }
 
 TEST_CASE("a cancelled transfer stops between chunks and resumes where it stopped", "[files][server]") {
