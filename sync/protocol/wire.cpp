@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "sync/common/text_encoding.h"
 #include "sync/store/sync_tables.h"
 
 namespace mk::sync {
@@ -31,8 +32,58 @@ bool LeavesKeyOut(const Change& c) {
   return t && !KeyInFieldsOnWire(*t);
 }
 
+// `text` as a JSON string, exactly as nlohmann's dump(-1, ' ', false, replace) writes it (so
+// stored log text and wire bytes do not depend on which path wrote them), without building a
+// json value and a serializer per string: quote and backslash escaped, \b \f \n \r \t short,
+// other control characters as \u00xx, everything else (UTF-8 included) as it is. Text that is
+// not valid UTF-8 takes nlohmann's path, which replaces the bad bytes.
+void AppendJsonString(std::string& out, std::string_view text) {
+  if (!IsValidUtf8(text)) {
+    out += json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xF];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
 std::string JsonString(std::string_view text) {
-  return json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  out.reserve(text.size() + 2);
+  AppendJsonString(out, text);
+  return out;
+}
+
+// A field's value as JSON text, as nlohmann's dump writes it; the common scalars directly.
+void AppendJsonValue(std::string& out, const json& v) {
+  switch (v.type()) {
+    case json::value_t::string: AppendJsonString(out, v.get_ref<const std::string&>()); return;
+    case json::value_t::number_integer: out += std::to_string(v.get<int64_t>()); return;
+    case json::value_t::number_unsigned: out += std::to_string(v.get<uint64_t>()); return;
+    case json::value_t::boolean: out += v.get<bool>() ? "true" : "false"; return;
+    case json::value_t::null: out += "null"; return;
+    default: out += v.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
 }
 
 // One change as its wire array [table, key, op, hlc delta, time, fields], appended to `out`.
@@ -162,17 +213,17 @@ Result<std::string> Decompress(std::string_view compressed, size_t max_bytes) {
 }
 
 std::string WireFieldsText(const Change& change) {
-  if (!LeavesKeyOut(change) || !change.fields.is_object()) {
-    return change.fields.dump(-1, ' ', false, json::error_handler_t::replace);
-  }
-  const store::SyncTable* t = store::FindSyncTable(change.table);
+  if (!change.fields.is_object()) return change.fields.dump(-1, ' ', false, json::error_handler_t::replace);
+  // Whole-row upserts leave the key columns out; everything else travels whole.
+  const store::SyncTable* t = LeavesKeyOut(change) ? store::FindSyncTable(change.table) : nullptr;
   std::string out = "{";
-  for (auto& [col, v] : change.fields.items()) {
-    if (std::find(t->key_columns.begin(), t->key_columns.end(), col) != t->key_columns.end()) continue;
+  for (auto it = change.fields.begin(); it != change.fields.end(); ++it) {
+    const std::string& col = it.key();
+    if (t && std::find(t->key_columns.begin(), t->key_columns.end(), col) != t->key_columns.end()) continue;
     if (out.size() > 1) out += ',';
-    out += JsonString(col);
+    AppendJsonString(out, col);
     out += ':';
-    out += v.dump(-1, ' ', false, json::error_handler_t::replace);
+    AppendJsonValue(out, it.value());
   }
   out += '}';
   return out;

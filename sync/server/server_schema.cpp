@@ -67,7 +67,33 @@ DROP INDEX sync_log_by_row;
 CREATE INDEX sync_log_by_row ON sync_log(tbl, key) WHERE tbl <> 'attendance';
 )sql";
 
-constexpr const char* kServerMigrations[] = {kServerVersion1, kServerVersion2, kServerVersion3};
+// Version 4: the log's op check as an OR chain. SQLite evaluates "op IN ('u','d','e')" by
+// building a temporary B-tree of the three values for every row written, once per logged
+// change. The log is rebuilt with the same rows, indexes and AUTOINCREMENT counter, so no seq
+// (a device's pull cursor) is ever reused.
+constexpr const char* kServerVersion4 = R"sql(
+CREATE TABLE sync_log_v4 (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  centre_id   TEXT NOT NULL,
+  origin      TEXT NOT NULL,
+  tbl         TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  op          TEXT NOT NULL CHECK (op = 'u' OR op = 'd' OR op = 'e'),
+  hlc         INTEGER NOT NULL,
+  device_time INTEGER NOT NULL,
+  fields      TEXT NOT NULL
+);
+INSERT INTO sync_log_v4(seq, centre_id, origin, tbl, key, op, hlc, device_time, fields)
+  SELECT seq, centre_id, origin, tbl, key, op, hlc, device_time, fields FROM sync_log;
+DELETE FROM sqlite_sequence WHERE name = 'sync_log_v4';
+INSERT INTO sqlite_sequence(name, seq) SELECT 'sync_log_v4', seq FROM sqlite_sequence WHERE name = 'sync_log';
+DROP TABLE sync_log;
+ALTER TABLE sync_log_v4 RENAME TO sync_log;
+CREATE INDEX sync_log_by_centre ON sync_log(centre_id, seq);
+CREATE INDEX sync_log_by_row ON sync_log(tbl, key) WHERE tbl <> 'attendance';
+)sql";
+
+constexpr const char* kServerMigrations[] = {kServerVersion1, kServerVersion2, kServerVersion3, kServerVersion4};
 static_assert(sizeof(kServerMigrations) / sizeof(kServerMigrations[0]) == kServerSchemaVersion,
               "every server schema version needs exactly one migration");
 
@@ -80,14 +106,14 @@ Result<int> ServerVersion(store::Database& db) {
 
 }  // namespace
 
-Status MigrateServerSchema(store::Database& db) {
+Status MigrateServerSchema(store::Database& db, int target) {
   MK_ASSIGN_OR_RETURN(int current, ServerVersion(db));
   if (current > kServerSchemaVersion) {
     return Corrupt("this server database was written by a newer mintkiosk-server (server schema " +
                    std::to_string(current) + ", this build knows " + std::to_string(kServerSchemaVersion) +
                    "); update mintkiosk-server");
   }
-  for (int version = 1; version <= kServerSchemaVersion; ++version) {
+  for (int version = 1; version <= target && version <= kServerSchemaVersion; ++version) {
     MK_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(db));
     // Another process may have migrated between our read and our lock.
     MK_ASSIGN_OR_RETURN(int now, ServerVersion(db));

@@ -295,6 +295,82 @@ CREATE TABLE survey_templates (
 CREATE INDEX survey_templates_by_centre ON survey_templates(centre_id, kind);
 )sql";
 
+// Version 5: cheaper writes of the rows every check-in and every sync writes.
+// - The name index compares as the duplicate check of an import does (ignoring ASCII case), so
+//   finding a person by name and school is a lookup, not a scan of the centre: an import of a
+//   spreadsheet without e-mail addresses took time growing with the square of its rows.
+// - SQLite evaluates a CHECK of the form "x IN (three or more values)" by building a temporary
+//   B-tree of the values for every row written. attendance, enrolments and sync_outbox are
+//   rebuilt with the same checks as OR chains (same rows accepted and refused), their indexes
+//   and triggers recreated; the outbox keeps its AUTOINCREMENT counter, so a seq is never reused.
+constexpr const char* kVersion5 = R"sql(
+DROP INDEX people_by_name;
+CREATE INDEX people_by_name ON people(centre_id, last_name COLLATE NOCASE, first_name COLLATE NOCASE);
+
+CREATE TABLE enrolments_v5 (
+  session_id TEXT NOT NULL REFERENCES sessions(id),
+  person_id  TEXT NOT NULL REFERENCES people(id),
+  source     TEXT NOT NULL DEFAULT 'import' CHECK (source = 'import' OR source = 'walk_in' OR source = 'manual'),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (session_id, person_id)
+) WITHOUT ROWID;
+INSERT INTO enrolments_v5(session_id, person_id, source, created_at)
+  SELECT session_id, person_id, source, created_at FROM enrolments;
+DROP TABLE enrolments;
+ALTER TABLE enrolments_v5 RENAME TO enrolments;
+CREATE INDEX enrolments_by_person ON enrolments(person_id);
+
+CREATE TABLE attendance_v5 (
+  session_id    TEXT NOT NULL REFERENCES sessions(id),
+  person_id     TEXT NOT NULL REFERENCES people(id),
+  status        TEXT NOT NULL
+                CHECK (status = 'present' OR status = 'late' OR status = 'excused' OR status = 'absent'),
+  checked_in_at INTEGER,          -- the checking-in device's clock, kept as data
+  method        TEXT NOT NULL
+                CHECK (method = 'kiosk_search' OR method = 'code' OR method = 'walk_in' OR method = 'trainer'
+                       OR method = 'admin'),
+  device_id     TEXT NOT NULL,
+  left_at       INTEGER,          -- early leave
+  note          TEXT NOT NULL DEFAULT '',
+  updated_at    INTEGER NOT NULL,
+  status_by     TEXT NOT NULL DEFAULT 'kiosk' CHECK (status_by IN ('kiosk','trainer')),
+  PRIMARY KEY (session_id, person_id)
+) WITHOUT ROWID;
+INSERT INTO attendance_v5(session_id, person_id, status, checked_in_at, method, device_id, left_at, note,
+                          updated_at, status_by)
+  SELECT session_id, person_id, status, checked_in_at, method, device_id, left_at, note, updated_at, status_by
+  FROM attendance;
+DROP TABLE attendance;
+ALTER TABLE attendance_v5 RENAME TO attendance;
+CREATE INDEX attendance_by_person ON attendance(person_id);
+CREATE TRIGGER attendance_note_stays_erased BEFORE UPDATE OF note ON attendance
+WHEN NEW.note <> '' AND EXISTS (SELECT 1 FROM people WHERE id = NEW.person_id AND erased_at IS NOT NULL)
+BEGIN
+  SELECT RAISE(ABORT, 'this person has been erased; no note about them can be stored');
+END;
+CREATE TRIGGER attendance_note_erased_insert BEFORE INSERT ON attendance
+WHEN NEW.note <> '' AND EXISTS (SELECT 1 FROM people WHERE id = NEW.person_id AND erased_at IS NOT NULL)
+BEGIN
+  SELECT RAISE(ABORT, 'this person has been erased; no note about them can be stored');
+END;
+
+CREATE TABLE sync_outbox_v5 (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  tbl         TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  op          TEXT NOT NULL CHECK (op = 'u' OR op = 'd' OR op = 'e'),
+  hlc         INTEGER NOT NULL,
+  device_time INTEGER NOT NULL,
+  fields      TEXT NOT NULL DEFAULT '{}'
+);
+INSERT INTO sync_outbox_v5(seq, tbl, key, op, hlc, device_time, fields)
+  SELECT seq, tbl, key, op, hlc, device_time, fields FROM sync_outbox;
+DELETE FROM sqlite_sequence WHERE name = 'sync_outbox_v5';
+INSERT INTO sqlite_sequence(name, seq) SELECT 'sync_outbox_v5', seq FROM sqlite_sequence WHERE name = 'sync_outbox';
+DROP TABLE sync_outbox;
+ALTER TABLE sync_outbox_v5 RENAME TO sync_outbox;
+)sql";
+
 struct Migration {
   int version;
   const char* sql;
@@ -308,6 +384,7 @@ constexpr Migration kMigrations[] = {
     {2, kVersion2, FillSearchIndex},
     {3, kVersion3, nullptr},
     {4, kVersion4, nullptr},
+    {5, kVersion5, nullptr},
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "every schema version needs exactly one migration");

@@ -6,7 +6,7 @@
 namespace mk::store {
 
 // The schema version this build writes. Version 0 is an empty file.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Reads PRAGMA user_version.
 Result<int> SchemaVersion(Database& db);

@@ -5,6 +5,9 @@
 #include "sync/server/rate_limiter.h"
 #include "sync/server/secret.h"
 #include "sync/server/server_cli.h"
+#include "sync/server/server_schema.h"
+#include "sync/store/schema.h"
+#include "tests/sync/store/store_fixture.h"
 
 namespace mk::server {
 namespace {
@@ -80,6 +83,44 @@ TEST_CASE("strict request bodies", "[server]") {
   CHECK(ParseStringObject(R"({"code":"[[[[[[[["})", rules, &out).has_value() == false);  // brackets in strings are text
   CHECK(ParseStringObject("", rules, &out)->code == "empty_body");
   CHECK(ErrorBody("x", "bad \xff byte").find("\"code\":\"x\"") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace mk::server
+
+namespace mk::server {
+namespace {
+
+using test::Count;
+
+TEST_CASE("server schema 4 rebuilds the log with its rows, indexes and seq counter", "[server][schema]") {
+  test::TempDir dir;
+  auto opened = store::Database::Open(dir.File("server.db"));
+  REQUIRE(opened.ok());
+  store::Database& db = *opened;
+  REQUIRE(store::Migrate(db).ok());
+  REQUIRE(MigrateServerSchema(db, 3).ok());
+  REQUIRE(db.Exec(R"sql(
+    INSERT INTO sync_log(centre_id, origin, tbl, key, op, hlc, device_time, fields) VALUES
+      ('c1', 'd1', 'people', 'p1', 'u', 10, 1, '{"last_name":"Müller"}'),
+      ('c1', 'd1', 'attendance', 's1|p1', 'u', 11, 1, '{}'),
+      ('c1', 'd2', 'people', 'p2', 'e', 12, 1, '{}');
+    DELETE FROM sync_log WHERE seq = 3;
+  )sql").ok());
+  REQUIRE(MigrateServerSchema(db).ok());
+  auto integrity = db.IntegrityCheck();
+  REQUIRE(integrity.ok());
+  CHECK(*integrity == "ok");
+  CHECK(Count(db, "SELECT count(*) FROM sync_log WHERE fields = '{\"last_name\":\"Müller\"}' AND seq = 1") == 1);
+  CHECK(Count(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('sync_log_by_centre', 'sync_log_by_row')") == 2);
+  CHECK(Count(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'sync_log_v4'") == 0);
+  // A device's cursor never sees a seq twice: the next entry comes after the deleted one.
+  REQUIRE(db.Exec("INSERT INTO sync_log(centre_id, origin, tbl, key, op, hlc, device_time, fields) "
+                  "VALUES ('c1', 'd1', 'people', 'p3', 'u', 13, 1, '{}')").ok());
+  CHECK(Count(db, "SELECT max(seq) FROM sync_log") == 4);
+  CHECK_FALSE(db.Exec("INSERT INTO sync_log(centre_id, origin, tbl, key, op, hlc, device_time, fields) "
+                      "VALUES ('c1', 'd1', 'people', 'p3', 'x', 13, 1, '{}')").ok());
+  CHECK(Count(db, "SELECT value FROM meta WHERE key = 'server_schema_version'") == kServerSchemaVersion);
 }
 
 }  // namespace

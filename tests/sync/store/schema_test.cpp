@@ -73,6 +73,42 @@ TEST_CASE("Every older schema version migrates with its data intact", "[store][s
   }
 }
 
+TEST_CASE("Version 5 rebuilds the hot tables with the same checks, rows and outbox counter", "[store][schema]") {
+  test::TempDir dir;
+  Database db = OpenDb(dir.File("v4.db"));
+  REQUIRE(Migrate(db, 4).ok());
+  FillVersion1(db);
+  REQUIRE(db.Exec(R"sql(
+    UPDATE attendance SET note = 'kam später', left_at = 18, status_by = 'trainer';
+    INSERT INTO sync_outbox(tbl, key, op, hlc, device_time, fields) VALUES
+      ('attendance', 's1|p1', 'u', 100, 12, '{}'), ('people', 'p2', 'u', 101, 12, '{}'), ('people', 'p2', 'd', 102, 13, '{}');
+    DELETE FROM sync_outbox WHERE seq >= 2;  -- acknowledged: the counter stays at 3
+  )sql").ok());
+  REQUIRE(Migrate(db).ok());
+  CHECK(*SchemaVersion(db) == kSchemaVersion);
+  CHECK(*db.IntegrityCheck() == "ok");
+  CHECK(Count(db, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
+  CHECK(Count(db, "SELECT count(*) FROM attendance WHERE note = 'kam später' AND left_at = 18 AND status_by = 'trainer'") == 1);
+  CHECK(Count(db, "SELECT count(*) FROM enrolments WHERE source = 'import'") == 1);
+  CHECK(Count(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('attendance_by_person', 'enrolments_by_person', "
+                  "'attendance_note_stays_erased', 'attendance_note_erased_insert')") == 4);
+  CHECK(Count(db, "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_v5'") == 0);
+  // The outbox never hands out a seq again, also after the rebuild.
+  REQUIRE(db.Exec("INSERT INTO sync_outbox(tbl, key, op, hlc, device_time) VALUES ('people', 'p1', 'u', 103, 14)").ok());
+  CHECK(Count(db, "SELECT max(seq) FROM sync_outbox") == 4);
+  // The same values are refused as before.
+  CHECK_FALSE(db.Exec("INSERT INTO sync_outbox(tbl, key, op, hlc, device_time) VALUES ('people', 'p1', 'x', 1, 1)").ok());
+  CHECK_FALSE(db.Exec("UPDATE attendance SET status = 'anwesend'").ok());
+  CHECK_FALSE(db.Exec("UPDATE attendance SET method = 'kiosk'").ok());
+  CHECK_FALSE(db.Exec("UPDATE enrolments SET source = 'web'").ok());
+  CHECK_FALSE(db.Exec("UPDATE attendance SET status_by = 'admin'").ok());
+  CHECK(db.Exec("UPDATE attendance SET status = 'late', method = 'admin'").ok());
+  // The erasure guard on notes is back on the rebuilt table.
+  REQUIRE(db.Exec("UPDATE people SET first_name = '', last_name = '', school = '', participant_code = id, "
+                  "erased_at = 50 WHERE id = 'p1'").ok());
+  CHECK_FALSE(db.Exec("UPDATE attendance SET note = 'wieder da' WHERE person_id = 'p1'").ok());
+}
+
 TEST_CASE("A database from a newer mintkiosk is refused and left alone", "[store][schema]") {
   test::TempDir dir;
   {
