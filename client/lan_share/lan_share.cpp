@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -120,6 +121,52 @@ void SetCommonHeaders(httplib::Response& res) {
   res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox allow-downloads");
 }
 
+// One connection held in memory: reads the given request, keeps what is written back.
+class MemoryStream final : public httplib::Stream {
+ public:
+  MemoryStream(std::string_view request, std::string remote_addr)
+      : request_(request), remote_addr_(std::move(remote_addr)) {}
+  bool is_readable() const override { return true; }
+  bool is_writable() const override { return true; }
+  ssize_t read(char* ptr, size_t size) override {
+    const size_t n = std::min(size, request_.size() - read_);
+    std::memcpy(ptr, request_.data() + read_, n);
+    read_ += n;
+    return static_cast<ssize_t>(n);
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    written_.append(ptr, size);
+    return static_cast<ssize_t>(size);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = remote_addr_;
+    port = 0;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = "127.0.0.1";
+    port = LanShareOptions::kDefaultPort;
+  }
+  socket_t socket() const override { return INVALID_SOCKET; }
+  std::string& written() { return written_; }
+
+ private:
+  std::string_view request_;
+  size_t read_ = 0;
+  std::string remote_addr_;
+  std::string written_;
+};
+
+// The HTTP server, able to answer a request held in memory as well as on its port.
+class ShareHttpServer final : public httplib::Server {
+ public:
+  std::string Answer(std::string_view request, const std::string& remote_addr) {
+    MemoryStream stream(request, remote_addr);
+    bool closed = false;
+    process_request(stream, /*close_connection=*/true, closed, nullptr);
+    return std::move(stream.written());
+  }
+};
+
 }  // namespace
 
 struct LanShare::Impl {
@@ -129,7 +176,7 @@ struct LanShare::Impl {
   std::mutex db_mu;
   std::unique_ptr<store::Database> db;  // GUARDED_BY(db_mu)
   AddressLimiter limiter;
-  httplib::Server http;
+  ShareHttpServer http;
   int port = 0;
   std::thread serve_thread;
   std::thread watch_thread;
@@ -404,6 +451,10 @@ int LanShare::port() const { return impl_->port; }
 const std::string& LanShare::session_id() const { return impl_->options.session_id; }
 bool LanShare::running() const { return impl_->running.load(); }
 bool LanShare::CheckSession() { return impl_->Check(); }
+
+std::string LanShare::AnswerRaw(std::string_view request, const std::string& remote_addr) {
+  return impl_->http.Answer(request, remote_addr);
+}
 
 void LanShare::Stop() {
   if (!impl_) return;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "client/i18n/catalogue.h"
 #include "sync/common/status.h"
@@ -59,6 +60,12 @@ class LanShare {
   bool CheckSession();
   // Stops listening, lets the requests in flight finish, joins the threads. Idempotent.
   void Stop();
+
+  // Answers `request`, the raw bytes of one HTTP request as read from a connection of
+  // `remote_addr`, through the same parsing, routing, checks and rate limit as the port, and
+  // returns the raw answer (status line, headers, body). Used to test and fuzz what the share
+  // does with any bytes a phone can send, without a socket. Safe while the share serves.
+  std::string AnswerRaw(std::string_view request, const std::string& remote_addr = "127.0.0.1");
 
   struct Impl;
 

@@ -182,7 +182,9 @@ Result<SubmitResult> SubmitAnswers(store::Store& store, const AnswerSet& answers
   }
   MK_ASSIGN_OR_RETURN(EffectiveTemplate tmpl, LoadSurveyTemplate(store, facts.centre_id, answers.kind));
   Json likert = Json::object();
-  for (const auto& [id, value] : answers.likert) {
+  for (const auto& entry : answers.likert) {
+    const std::string& id = entry.first;  // not a structured binding: lambdas capture it (C++17)
+    const auto value = entry.second;
     const bool known = std::any_of(tmpl.survey.items.begin(), tmpl.survey.items.end(),
                                    [&](const LikertItem& i) { return i.id == id; });
     if (!known) return InvalidArgument("item '" + id + "' is not in the survey");

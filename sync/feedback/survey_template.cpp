@@ -180,6 +180,9 @@ Result<SurveyTemplate> ParseSurveyTemplate(std::string_view json) {
     const size_t colon = what.find(": ", what.find("parse error"));
     const std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
     return InvalidArgument(Where(json, e.byte == 0 ? 0 : e.byte - 1) + ": not valid JSON (" + reason + ")");
+  } catch (const Json::out_of_range&) {
+    // A number beyond what a double holds ("6e333"): nlohmann reports it without a position.
+    return InvalidArgument("the template is not valid JSON: it holds a number too large to read");
   }
   return FromJson(root);
 }

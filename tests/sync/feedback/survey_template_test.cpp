@@ -66,6 +66,9 @@ TEST_CASE("template errors name the field", "[feedback]") {
             .find("title.de contains a bidirectional override") == 0);
   CHECK(ErrorOf("{\"format\": 1, \"kind\": \"follow_up\"}") == "title is missing");
   CHECK(ErrorOf(std::string("{\"format\": 1, \"kind\": \"\xFF\"}")) == "the template is not UTF-8 text (save it as UTF-8)");
+  // Found by fuzzing: a number beyond a double's range was an exception that ended the program.
+  CHECK(ErrorOf(Replace(ok, "\"format\": 1", "\"format\": 6e333")) ==
+        "the template is not valid JSON: it holds a number too large to read");
 
   // Too many items.
   std::string many = "{\"format\": 1, \"kind\": \"follow_up\", \"title\": {\"de\": \"a\", \"en\": \"b\"}, "
