@@ -1,7 +1,7 @@
 // Benchmark: durable check-in latency (commit with synchronous=FULL) against the same check-ins
 // without waiting for the disk, measured in the same run.
 //
-// Usage: mk_bench_checkin [--checkins N]
+// Usage: mk_bench_checkin [--checkins N] [--json FILE]
 #include <unistd.h>
 
 #include <algorithm>
@@ -68,6 +68,7 @@ std::vector<double> Measure(const std::string& path, int checkins, bool durable)
 }  // namespace
 
 int main(int argc, char** argv) {
+  mk::bench::Results results("checkin", argc, argv);
   int checkins = 2000;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--checkins")) checkins = std::atoi(argv[i + 1]);
@@ -83,5 +84,17 @@ int main(int argc, char** argv) {
               Percentile(fast, 99));
   std::printf("ratio durable/baseline: p50 %.1f, p99 %.1f\n", Percentile(durable, 50) / Percentile(fast, 50),
               Percentile(durable, 99) / Percentile(fast, 99));
-  return 0;
+  using mk::bench::Better;
+  const auto ms = [](std::vector<double> us) {
+    for (double& v : us) v /= 1000.0;
+    return us;
+  };
+  results.AddPercentiles("durable", "durable check-in", ms(durable), "ms", Better::kLower);
+  results.AddPercentiles("nosync", "baseline synchronous=OFF", ms(fast), "ms", Better::kNeither, {50, 99});
+  results.Add("ratio_p50", "durable p50 / baseline p50", Percentile(durable, 50) / Percentile(fast, 50), "ratio",
+              durable.size(), Better::kLower);
+  results.Add("ratio_p99", "durable p99 / baseline p99", Percentile(durable, 99) / Percentile(fast, 99), "ratio",
+              durable.size(), Better::kLower);
+  results.Note(std::to_string(checkins) + " check-ins per store, each one durable transaction");
+  return results.Write() ? 0 : 1;
 }

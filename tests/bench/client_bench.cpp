@@ -1,6 +1,7 @@
 // mk_bench_client: the kiosk window's cold start to first frame, idle CPU and memory, against baselines.
 //
 // Usage: mk_bench_client [--people N] [--starts N] [--idle-seconds S] [--idle-runs N] [--renderers gl,sdl]
+//                        [--json FILE]
 // Starts its own Xvfb (software GL, Mesa llvmpipe), seeds a demo centre with N teachers, and
 // measures, in one run, for each renderer (OpenGL and SDL_Renderer by default):
 //   - cold start: process start to the first frame on screen (MINTKIOSK_FIRST_FRAME_FILE), for
@@ -36,6 +37,7 @@ using mk::e2e::WaitUntil;
 struct Program {
   std::string label;
   std::vector<std::string> argv;
+  std::string key;  // "kiosk_sdl", "empty_gl": the figures' keys in the JSON results
 };
 
 int64_t MonotonicNanos() {
@@ -97,6 +99,7 @@ Started Start(const Program& p, const std::string& display, const std::string& d
 }  // namespace
 
 int main(int argc, char** argv) {
+  mk::bench::Results results("client", argc, argv);
   int people = 100000;
   int starts = 15;
   int idle_seconds = 20;
@@ -140,10 +143,12 @@ int main(int argc, char** argv) {
   for (const std::string& r : renderers) {
     programs.push_back({"empty window, " + r + " (baseline)",
                         {mk::test::BinPath("mk_window_probe"), dir.File("probe.txt"), "--empty", "--size", "1280x800",
-                         "--renderer", r}});
-    programs.push_back({"kiosk, " + r + ", " + std::to_string(people) + " people",
+                         "--renderer", r},
+                        "empty_" + r});
+    programs.push_back({"kiosk, " + r + ", " + mk::bench::Count(people) + " people",
                         {mk::test::BinPath("mintkiosk"), "--data", data, "kiosk", "--windowed", "--size", "1280x800",
-                         "--lang", "de", "--renderer", r}});
+                         "--lang", "de", "--renderer", r},
+                        "kiosk_" + r});
   }
 
   // Starts take turns between the programs, so a burst of load on the shared machine falls on
@@ -161,6 +166,12 @@ int main(int argc, char** argv) {
     const std::vector<double>& ms = start_ms[i];
     std::printf("%-34s %10.0f %10.0f %10.0f %10zu\n", programs[i].label.c_str(), Percentile(ms, 50),
                 Percentile(ms, 90), Percentile(ms, 100), ms.size());
+    results.AddPercentiles(programs[i].key + "_start", programs[i].label + ": cold start to first frame", ms, "ms",
+                           mk::bench::Better::kLower, {50, 90, 100});
+    if (static_cast<int>(ms.size()) < starts) {
+      results.Note(programs[i].label + ": " + std::to_string(starts - static_cast<int>(ms.size())) + " of " +
+                   std::to_string(starts) + " starts showed no first frame within 60 s");
+    }
   }
 
   std::printf("\n%-34s %10s %10s %10s %10s %10s\n", "idle", "CPU % p50", "CPU % max", "RSS MB", "anon MB", "peak MB");
@@ -190,6 +201,15 @@ int main(int argc, char** argv) {
     std::printf("%-34s %10.2f %10.2f %10.1f %10.1f %10.1f\n", p.label.c_str(), Percentile(cpu, 50),
                 Percentile(cpu, 100), Percentile(rss, 50), Percentile(anon, 50), Percentile(peak, 100));
     rss_p50[i] = Percentile(rss, 50);
+    using mk::bench::Better;
+    const std::string& k = p.key;
+    results.Add(k + "_idle_cpu_p50", p.label + ": idle CPU p50", Percentile(cpu, 50), "%", cpu.size(), Better::kLower);
+    results.Add(k + "_idle_cpu_max", p.label + ": idle CPU max", Percentile(cpu, 100), "%", cpu.size(), Better::kLower);
+    results.Add(k + "_rss", p.label + ": RSS after idle (p50)", Percentile(rss, 50), "MB", rss.size(), Better::kLower);
+    results.Add(k + "_rss_anon", p.label + ": RssAnon after idle (p50)", Percentile(anon, 50), "MB", anon.size(),
+                Better::kLower);
+    results.Add(k + "_rss_peak", p.label + ": peak RSS (VmHWM, max)", Percentile(peak, 100), "MB", peak.size(),
+                Better::kLower);
   }
 
   // Each kiosk against the empty window of its renderer, and each against the first renderer's
@@ -199,6 +219,13 @@ int main(int argc, char** argv) {
     const double start_ratio = Percentile(start_ms[i], 50) / Percentile(start_ms[i - 1], 50);
     std::printf("%-34s %14.2f %14.2f %14.2f\n", programs[i].label.c_str(), start_ratio, rss_p50[i] / rss_p50[i - 1],
                 rss_p50[i] / rss_p50[0]);
+    const std::string r = renderers[i / 2];
+    results.Add("kiosk_" + r + "_start_ratio", "kiosk, " + r + ": start p50 / its empty window", start_ratio, "ratio",
+                start_ms[i].size(), mk::bench::Better::kLower);
+    results.Add("kiosk_" + r + "_rss_ratio", "kiosk, " + r + ": RSS / its empty window", rss_p50[i] / rss_p50[i - 1],
+                "ratio", static_cast<size_t>(idle_runs), mk::bench::Better::kLower);
   }
-  return 0;
+  results.Note(mk::bench::Count(people) + " people; " + std::to_string(starts) + " starts per program; idle " +
+               std::to_string(idle_seconds) + " s x " + std::to_string(idle_runs) + " runs per program");
+  return results.Write() ? 0 : 1;
 }

@@ -7,7 +7,7 @@
 // the drops: every byte both ways through the proxy (HTTP headers and JSON answers included,
 // TCP handshakes not) divided by the file's size; the target is at most 1.05.
 //
-//   mk_bench_files [--size-mb N] [--drop-kb N] [--bandwidth-kib N] [--delay-ms N]
+//   mk_bench_files [--size-mb N] [--drop-kb N] [--bandwidth-kib N] [--delay-ms N] [--json FILE]
 // Without --drop-kb it runs two patterns: no drops (the baseline) and a drop every ~30 KB.
 #include <chrono>
 #include <cstdio>
@@ -110,6 +110,7 @@ bool UntilComplete(Step step, Row& row) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  mk::bench::Results results("files", argc, argv);
   int64_t size_mb = 50;
   int64_t bandwidth_kib = 1024;
   int64_t delay_ms = 2;
@@ -223,6 +224,14 @@ int main(int argc, char** argv) {
     std::printf("| %s | %s | %lld | %d | %d | %lld | %.4f | %.1f |\n", r.direction.c_str(), r.pattern.c_str(),
                 static_cast<long long>(r.drops), r.requests, r.failed, static_cast<long long>(r.wire),
                 static_cast<double>(r.wire) / static_cast<double>(r.size), r.seconds);
+    const std::string key = r.direction + (r.pattern == "no drops" ? "_nodrops" : "_drops");
+    const std::string label = r.direction + ", " + r.pattern;
+    results.Add(key + "_ratio", label + ": bytes both ways / file size",
+                static_cast<double>(r.wire) / static_cast<double>(r.size), "ratio", 1, mk::bench::Better::kLower);
+    results.Add(key + "_drops", label + ": drops", static_cast<double>(r.drops), "", 1, mk::bench::Better::kNeither);
+    results.Add(key + "_s", label + ": time", r.seconds, "s", 1, mk::bench::Better::kNeither);
   }
-  return 0;
+  results.Note(std::to_string(size_mb) + " MB, " + std::to_string(bandwidth_kib) + " KiB/s per direction, " +
+               std::to_string(delay_ms) + " ms one-way delay");
+  return results.Write() ? 0 : 1;
 }

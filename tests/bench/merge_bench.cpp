@@ -5,7 +5,7 @@
 // and durable commit) and serving it again as pull pages (ReadLog and encoding); and, as the
 // baseline of the same run, inserting the same rows with plain SQL.
 //
-// Usage: mk_bench_merge [--changes N] [--reps R]
+// Usage: mk_bench_merge [--changes N] [--reps R] [--json FILE]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -128,6 +128,7 @@ std::unique_ptr<ServerSetup> MakeServerSetup(int n) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench::Results results("merge", argc, argv);
   int n = 10000, reps = 7;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--changes") == 0) n = std::atoi(argv[i + 1]);
@@ -242,5 +243,20 @@ int main(int argc, char** argv) {
               bench::Percentile(pull_rate, 50), bench::Percentile(pull_rate, 10));
   std::printf("| baseline: plain INSERT of the same rows (rows/s) | %.0f | %.0f |\n", bench::Percentile(sql_rate, 50),
               bench::Percentile(sql_rate, 10));
-  return 0;
+  const auto add = [&](const std::string& key, const std::string& label, const std::vector<double>& v,
+                       bench::Better better) {
+    results.Add(key + "_p50", label + ", median", bench::Percentile(v, 50), "1/s", v.size(), better);
+    results.Add(key + "_p10", label + ", p10 (slow end)", bench::Percentile(v, 10), "1/s", v.size(), better);
+  };
+  add("decode", "decode a push batch (check-ins/s)", decode_rate, bench::Better::kHigher);
+  add("merge", "validate + centre check + merge, one transaction (check-ins/s)", merge_rate, bench::Better::kHigher);
+  add("single", "the same, one lookup per change, no session (check-ins/s)", single_rate, bench::Better::kHigher);
+  add("apply_push", "server: decode + ApplyPush, durable commit (check-ins/s)", push_rate, bench::Better::kHigher);
+  add("read_log", "server: ReadLog + encode, pages of 5 000 (log entries/s)", pull_rate, bench::Better::kHigher);
+  add("insert", "baseline: plain INSERT of the same rows (rows/s)", sql_rate, bench::Better::kNeither);
+  results.Add("apply_push_ratio", "ApplyPush median / INSERT median",
+              bench::Percentile(push_rate, 50) / bench::Percentile(sql_rate, 50), "ratio", push_rate.size(),
+              bench::Better::kHigher);
+  results.Note(std::to_string(n) + " check-ins per run, " + std::to_string(reps) + " runs");
+  return results.Write() ? 0 : 1;
 }

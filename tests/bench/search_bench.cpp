@@ -1,6 +1,6 @@
 // Benchmark: name search latency over 100 000 people, against a naive LIKE scan in the same run.
 //
-// Usage: mk_bench_search [--people N] [--rounds R] [--db PATH]
+// Usage: mk_bench_search [--people N] [--rounds R] [--db PATH] [--json FILE]
 // Builds (or reuses, with --db) a store with the demo centre and N teachers, then times every
 // query of a fixed set R times and prints percentiles per query, in microseconds.
 #include <sys/resource.h>
@@ -30,6 +30,7 @@ using Clock = std::chrono::steady_clock;
 }  // namespace
 
 int main(int argc, char** argv) {
+  mk::bench::Results results("search", argc, argv);
   int people = 100000;
   int rounds = 30;
   std::string db_path;
@@ -124,6 +125,22 @@ int main(int argc, char** argv) {
               Percentile(all_naive, 99));
   std::printf("ratio search/naive: p50 %.2f, p99 %.2f\n", Percentile(all_fast, 50) / Percentile(all_naive, 50),
               Percentile(all_fast, 99) / Percentile(all_naive, 99));
+  using mk::bench::Better;
+  const auto ms = [](std::vector<double> us) {
+    for (double& v : us) v /= 1000.0;
+    return us;
+  };
+  results.AddPercentiles("search", "search", ms(all_fast), "ms", Better::kLower);
+  results.AddPercentiles("like", "baseline LIKE", ms(all_naive), "ms", Better::kNeither, {50, 99});
+  results.Add("ratio_p50", "search p50 / LIKE p50", Percentile(all_fast, 50) / Percentile(all_naive, 50), "ratio",
+              all_fast.size(), Better::kLower);
+  results.Add("ratio_p99", "search p99 / LIKE p99", Percentile(all_fast, 99) / Percentile(all_naive, 99), "ratio",
+              all_fast.size(), Better::kLower);
+  results.Add("seed_s", "seeding the store", seed_s, "s", 1, Better::kLower);
+  results.Add("peak_rss_mb", "peak RSS of the whole run", static_cast<double>(ru.ru_maxrss) / 1024.0, "MB", 1,
+              Better::kLower);
+  results.Note(mk::bench::Count(people) + " people, " + std::to_string(queries.size()) + " queries x " +
+               std::to_string(rounds) + " rounds");
   (void)hits_total;
-  return 0;
+  return results.Write() ? 0 : 1;
 }

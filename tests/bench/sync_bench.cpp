@@ -5,18 +5,19 @@
 // Reports (docs/benchmarks.md):
 //   - bytes on the wire per check-in (all bytes both ways, HTTP headers included) for batches
 //     of 1, 100 and 10 000 check-ins;
-//   - check-ins per second pushed by one device and pulled by a second one, measured two ways
-//     on alternate repetitions: the sync engine in this process talking HTTP straight to the
+//   - check-ins per second pushed by one device and pulled by a second one: for the batches of
+//     1 and 100 through the whole `mintkiosk sync` process (every repetition); for the batch of
+//     10 000 measured two ways on alternate repetitions: the sync engine in this process talking HTTP straight to the
 //     server (what a kiosk's sync worker does: SyncEngine::RunOnce on an open store), and the
 //     whole `mintkiosk sync` process through the counting proxy (process start, opening the
 //     store, the sync, exit); with, as the baseline of the same repetition, plain INSERTs of the
 //     same 10 000 attendance rows in one durable transaction on a copy of the pulling device's
 //     store (what any sync would at least have to write there);
 //   - the first sync of a new device with a centre of 20 000 people: time and peak RSS.
-// Every figure is given as p10, median and p90 over --reps repetitions (the rates over half of
-// them each), every repetition on fresh data directories.
+// Every figure is given as p10, median and p90 over --reps repetitions (the rates of the batch
+// of 10 000 over half of them each), every repetition on fresh data directories.
 //
-// Usage: mk_bench_sync [--people N] [--reps R]
+// Usage: mk_bench_sync [--people N] [--reps R] [--json FILE]
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -235,6 +236,7 @@ void Report(const std::string& what, std::vector<double> v, const std::string& u
 int main(int argc, char** argv) {
   using namespace mk;
   using namespace mk::bench;
+  Results results("sync", argc, argv);
   int people = 20000;
   int reps = 10;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -243,6 +245,8 @@ int main(int argc, char** argv) {
   }
   std::printf("machine: %s\npeople in the centre: %d, repetitions: %d\n\n", MachineDescription().c_str(), people, reps);
   std::vector<double> bytes_1, bytes_100, bytes_10k, push_rate, pull_rate, first_s, first_rss, empty_bytes;
+  // Small batches through the whole `sync` (check-ins per second = batch / wall time of the process).
+  std::vector<double> push_rate_1, pull_rate_1, push_rate_100, pull_rate_100;
   std::vector<double> engine_push, engine_pull, insert_rate, engine_push_ratio, engine_pull_ratio, cli_push_ratio,
       cli_pull_ratio;
   for (int rep = 0; rep < reps; ++rep) {
@@ -280,7 +284,12 @@ int main(int argc, char** argv) {
       const double bytes = static_cast<double>(after.bytes_to_server + after.bytes_to_client - before.bytes_to_server -
                                                before.bytes_to_client);
       out->push_back(bytes / batch);
-      if (batch == 100) Sync(b);  // b catches up, so that it pulls exactly the 10 000 below
+      if (batch < 10000) {
+        // b pulls the batch, and so catches up before the 10 000 below.
+        ChildRun pull = Sync(b);
+        (batch == 1 ? push_rate_1 : push_rate_100).push_back(batch / push.seconds);
+        (batch == 1 ? pull_rate_1 : pull_rate_100).push_back(batch / pull.seconds);
+      }
       if (batch == 10000) {
         const double insert = PlainInsertRate(a, b, centre.dir.File("baseline.db"));
         insert_rate.push_back(insert);
@@ -323,11 +332,61 @@ int main(int argc, char** argv) {
   Report("baseline: plain INSERT of those rows, durable (rows/s)", insert_rate, "1/s");
   Report("engine push rate / baseline", engine_push_ratio, "ratio");
   Report("engine pull rate / baseline", engine_pull_ratio, "ratio");
+  Report("check-ins pushed per second (1, whole `sync`)", push_rate_1, "1/s");
+  Report("check-ins pulled per second by a 2nd device (1, whole)", pull_rate_1, "1/s");
+  Report("check-ins pushed per second (100, whole `sync`)", push_rate_100, "1/s");
+  Report("check-ins pulled per second by a 2nd device (100, whole)", pull_rate_100, "1/s");
   Report("check-ins pushed per second (10 000, whole `sync`)", push_rate, "1/s");
   Report("check-ins pulled per second by a 2nd device (whole)", pull_rate, "1/s");
   Report("whole `sync` push rate / baseline", cli_push_ratio, "ratio");
   Report("whole `sync` pull rate / baseline", cli_pull_ratio, "ratio");
   Report("first sync of a new device (whole roster)", first_s, "s");
   Report("peak RSS of that first sync", first_rss, "MB");
-  return 0;
+
+  // The median and the slow end of each measure.
+  const auto add = [&](const std::string& key, const std::string& label, const std::vector<double>& v,
+                       const std::string& unit, Better better) {
+    results.Add(key + "_p50", label + ", median", Percentile(v, 50), unit, v.size(), better);
+    if (better == Better::kHigher) {
+      results.Add(key + "_p10", label + ", p10 (slow end)", Percentile(v, 10), unit, v.size(), better);
+    } else {
+      results.Add(key + "_p90", label + ", p90", Percentile(v, 90), unit, v.size(), better);
+    }
+  };
+  add("bytes_1", "bytes per check-in, batch of 1", bytes_1, "B", Better::kLower);
+  add("bytes_100", "bytes per check-in, batch of 100", bytes_100, "B", Better::kLower);
+  add("bytes_10000", "bytes per check-in, batch of 10 000", bytes_10k, "B", Better::kLower);
+  add("bytes_empty", "bytes of a sync with nothing to do", empty_bytes, "B", Better::kLower);
+  add("engine_push", "check-ins pushed per second, batch of 10 000, engine in-process", engine_push, "1/s",
+      Better::kHigher);
+  add("engine_pull", "check-ins pulled per second by a 2nd device, batch of 10 000, engine", engine_pull, "1/s",
+      Better::kHigher);
+  add("insert", "baseline: plain INSERT of the same rows, durable", insert_rate, "rows/s", Better::kNeither);
+  add("engine_push_ratio", "engine push / baseline", engine_push_ratio, "ratio", Better::kHigher);
+  add("engine_pull_ratio", "engine pull / baseline", engine_pull_ratio, "ratio", Better::kHigher);
+  add("cli_push_1", "check-ins pushed per second, batch of 1, whole `mintkiosk sync`", push_rate_1, "1/s",
+      Better::kHigher);
+  add("cli_pull_1", "check-ins pulled per second, batch of 1, whole `mintkiosk sync`", pull_rate_1, "1/s",
+      Better::kHigher);
+  add("cli_push_100", "check-ins pushed per second, batch of 100, whole `mintkiosk sync`", push_rate_100, "1/s",
+      Better::kHigher);
+  add("cli_pull_100", "check-ins pulled per second, batch of 100, whole `mintkiosk sync`", pull_rate_100, "1/s",
+      Better::kHigher);
+  add("cli_push", "check-ins pushed per second, batch of 10 000, whole `mintkiosk sync`", push_rate, "1/s",
+      Better::kHigher);
+  add("cli_pull", "check-ins pulled per second, batch of 10 000, whole `mintkiosk sync`", pull_rate, "1/s",
+      Better::kHigher);
+  add("cli_push_ratio", "whole `sync` push / baseline", cli_push_ratio, "ratio", Better::kHigher);
+  add("cli_pull_ratio", "whole `sync` pull / baseline", cli_pull_ratio, "ratio", Better::kHigher);
+  results.Add("first_sync_s_p50", "first sync of " + Count(people) + " people, median", Percentile(first_s, 50),
+              "s", first_s.size(), Better::kLower);
+  results.Add("first_sync_s_max", "first sync of " + Count(people) + " people, max", Percentile(first_s, 100),
+              "s", first_s.size(), Better::kLower);
+  results.Add("first_sync_rss_p50", "peak RSS of that first sync, median", Percentile(first_rss, 50), "MB",
+              first_rss.size(), Better::kLower);
+  results.Add("first_sync_rss_max", "peak RSS of that first sync, max", Percentile(first_rss, 100), "MB",
+              first_rss.size(), Better::kLower);
+  results.Note(Count(people) + " people in the centre, " + std::to_string(reps) +
+               " repetitions (the 10 000-check-in rates alternate between engine and whole `sync`)");
+  return results.Write() ? 0 : 1;
 }
