@@ -1,4 +1,5 @@
-// Home: this centre's sessions now and later today, each with a large "Check in" button.
+// Home: this centre's sessions now and later today, each with a large "Check in" button; below
+// them the surveys of sessions that have just ended, so checking in never scrolls out of view.
 #include <imgui.h>
 
 #include "client/i18n/date_format.h"
@@ -12,9 +13,10 @@ void DrawHomeScreen(UiContext& ui, KioskViewModel& vm) {
   Heading(ui, ui.Tr("Welcome! Please choose your session."), l.heading_scale);
   NoticeText(ui, vm.notice());
   IdleCountdownBanner(ui, vm);
-  DrawSurveyOffers(ui, vm);
   if (vm.sessions().empty()) {
     ImGui::TextWrapped("%s", ui.Tr("There are no more sessions today.").c_str());
+    ImGui::Separator();
+    DrawSurveyOffers(ui, vm);
     return;
   }
   ImGui::BeginChild("sessions", ImVec2(0, 0), false);
@@ -62,6 +64,7 @@ void DrawHomeScreen(UiContext& ui, KioskViewModel& vm) {
     ImGui::Separator();
     ImGui::PopID();
   }
+  DrawSurveyOffers(ui, vm);
   ImGui::EndChild();
 }
 
