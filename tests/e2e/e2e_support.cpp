@@ -32,8 +32,10 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::map<std::string, st
     if (env.count(name) == 0) env_strings.push_back(entry);
   }
   for (const auto& [name, value] : env) env_strings.push_back(name + "=" + value);
-  // In sanitizer builds the programs would fail at exit on Mesa's unattributable allocations
-  // (see tests/platform/app_window_test.cpp); without ASan the variable is ignored.
+  // Run by hand in a sanitizer build (no ASAN_OPTIONS), leak checking is off for the programs:
+  // without tests/sanitizers/lsan.supp, the caches the X and font libraries keep to the end of
+  // the process would fail them at exit. packaging/run-sanitizers.sh sets ASAN_OPTIONS with leak
+  // checking on and the suppressions, which the programs inherit. Without ASan the variable is ignored.
   if (env.count("ASAN_OPTIONS") == 0 && std::getenv("ASAN_OPTIONS") == nullptr) {
     env_strings.push_back("ASAN_OPTIONS=detect_leaks=0");
   }

@@ -20,12 +20,6 @@
 #include "platform/fonts.h"
 #include "tests/support/test_support.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-// Mesa's drivers are unloaded at exit with allocations LeakSanitizer cannot attribute (frames in
-// "unknown module"): leak checking is off for this program; ASan's other checks stay on.
-extern "C" const char* __asan_default_options() { return "detect_leaks=0"; }
-#endif
-
 using mk::platform::AppWindow;
 using mk::platform::FrameInput;
 using mk::platform::FrameResult;

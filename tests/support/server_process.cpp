@@ -56,9 +56,14 @@ ServerProcess::ServerProcess(const std::string& data_dir, const std::vector<std:
   });
   const size_t at = log_.find(marker);
   if (!ready || at == std::string::npos) {
-    const std::string log = log_;
     lock.unlock();
-    throw std::runtime_error("mintkiosk-server did not start:\n" + log);
+    // The destructor does not run when the constructor throws: end the process and the reader
+    // here (a joinable std::thread destroyed as a member would call std::terminate).
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+    reader_.join();
+    throw std::runtime_error("mintkiosk-server did not start:\n" + Log());
   }
   url_ = log_.substr(at + marker.size(), log_.find('\n', at) - at - marker.size());
   port_ = std::stoi(url_.substr(url_.rfind(':') + 1));

@@ -81,6 +81,10 @@ FixedPortServer::FixedPortServer(const std::string& data_dir, int port) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  // The destructor does not run when the constructor throws: the process must not outlive the test.
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
   throw std::runtime_error("mintkiosk-server said nothing for 30 s:\n" + test::ReadFile(log_path));
 }
 

@@ -25,7 +25,10 @@ sync::BundleHeader Header(sync::BundleKind kind, const std::string& device, cons
 }
 
 TEST_CASE("bundle format: what is written is read back and verified", "[server][sync]") {
-  const std::string payload = std::string("\x28\xb5\x2f\xfd binary \0 payload\n", 24);
+  // The length from the array itself, with the NUL inside and without the terminating one (a
+  // counted 24 read a byte past this 23-byte literal).
+  static constexpr char kPayload[] = "\x28\xb5\x2f\xfd binary \0 payload\n";
+  const std::string payload(kPayload, sizeof kPayload - 1);
   const std::string bytes =
       sync::EncodeBundle(Header(sync::BundleKind::kServerToDevice, "dev-1", "centre-1"), payload, kKey);
   CHECK(bytes.rfind("MINTKIOSK-BUNDLE 1\n{", 0) == 0);

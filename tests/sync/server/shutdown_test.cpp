@@ -4,6 +4,8 @@
 
 #include <signal.h>
 
+#include <stdexcept>
+
 #include "server_fixture.h"
 
 namespace mk::server_test {
@@ -67,6 +69,18 @@ TEST_CASE("an idle server stops at once on SIGTERM with exit 0", "[server]") {
   CHECK(Contains(log, "GET /v1/device 200"));
   CHECK(Contains(log, "device=" + d.id));
   CHECK(!Contains(log, d.token));
+}
+
+TEST_CASE("a server that does not start is reported as an exception, its process and reader ended", "[server]") {
+  // Once this ended the test program (std::terminate: a running reader thread destroyed).
+  test::TempDir dir;
+  try {
+    test::ServerProcess server(dir.path(), {"--no-such-option"});
+    FAIL("the server started with an unknown option");
+  } catch (const std::runtime_error& e) {
+    CHECK(Contains(e.what(), "did not start"));
+    CHECK(Contains(e.what(), "unknown option --no-such-option"));
+  }
 }
 
 }  // namespace
