@@ -154,6 +154,22 @@ bool AnyNoteStartsWith(const WidgetNotes& notes, const std::string& prefix) {
   return false;
 }
 
+// Signs the trainer of AddTrainer in (PIN 4711), opens the first session's Materials tab and
+// drops a file called `name` holding `bytes` onto the window: the add form shows.
+void OpenAddMaterialForm(KioskFixture& f, Headless& k, const std::string& name, const std::string& bytes) {
+  k.Click("home.trainer");
+  k.Click("trainer.choose.0");
+  k.KeypadPin("4711");
+  REQUIRE(f.vm->trainer().signed_in());
+  k.Click("trainer.session.0");
+  k.Click("trainer.tab.materials");
+  REQUIRE(f.vm->materials_panel() != nullptr);
+  const std::string file = f.dir.File(name);
+  test::WriteFile(file, bytes);
+  f.vm->OnFilesDropped({file});
+  k.Frame();
+}
+
 }  // namespace
 
 TEST_CASE("Trainer sign-in lists trainers only, refuses wrong PINs with a wait, and signs out completely", "[ui][viewmodel]") {
@@ -317,17 +333,7 @@ TEST_CASE("Text boxes of the trainer's forms take the keys typed on a keyboard",
   KioskFixture f;
   AddTrainer(f);
   Headless k(f, 1280, 800);
-  k.Click("home.trainer");
-  k.Click("trainer.choose.0");
-  k.KeypadPin("4711");
-  REQUIRE(f.vm->trainer().signed_in());
-  k.Click("trainer.session.0");
-  k.Click("trainer.tab.materials");
-  REQUIRE(f.vm->materials_panel() != nullptr);
-  const std::string file = f.dir.File("Arbeitsblatt.pdf");
-  test::WriteFile(file, "%PDF-1.4 Ein Arbeitsblatt zum Teilchenmodell\n");
-  f.vm->OnFilesDropped({file});
-  k.Frame();
+  OpenAddMaterialForm(f, k, "Arbeitsblatt.pdf", "%PDF-1.4 Ein Arbeitsblatt zum Teilchenmodell\n");
   REQUIRE(k.Has("materials.form.description"));
   const std::string before = f.vm->materials_panel()->form().description.text();
   k.Click("materials.form.description");
@@ -384,17 +390,7 @@ TEST_CASE("A touch-only trainer types a material's title and the certificates fo
   KioskFixture f;
   AddTrainer(f);
   Headless k(f, 1280, 800);
-  k.Click("home.trainer");
-  k.Click("trainer.choose.0");
-  k.KeypadPin("4711");
-  REQUIRE(f.vm->trainer().signed_in());
-  k.Click("trainer.session.0");
-  k.Click("trainer.tab.materials");
-  REQUIRE(f.vm->materials_panel() != nullptr);
-  const std::string file = f.dir.File("Exkursion.pdf");
-  test::WriteFile(file, "%PDF-1.4 Exkursion nach Ærøskøbing\n");
-  f.vm->OnFilesDropped({file});
-  k.Frame();
+  OpenAddMaterialForm(f, k, "Exkursion.pdf", "%PDF-1.4 Exkursion nach Ærøskøbing\n");
   REQUIRE(k.Has("materials.form.title"));
   CHECK_FALSE(k.Has("key.space"));  // no keyboard before a field is tapped
 
