@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -184,6 +185,18 @@ const char* SourceEncodingName(SourceEncoding e) {
 bool IsValidUtf8(std::string_view bytes) {
   std::size_t i = 0;
   while (i < bytes.size()) {
+    // Runs of ASCII (most of every key, id and name) are checked eight bytes at a time.
+    while (bytes.size() - i >= 8) {
+      uint64_t word;
+      std::memcpy(&word, bytes.data() + i, sizeof word);
+      if (word & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i == bytes.size()) break;
+    if (static_cast<unsigned char>(bytes[i]) < 0x80) {
+      ++i;
+      continue;
+    }
     const SequenceCheck check = CheckSequence(bytes, i);
     if (!check.ok) return false;
     i += check.length;

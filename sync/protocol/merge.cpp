@@ -90,15 +90,17 @@ const TableSql& SqlOf(const SyncTable& t) {
   return kSql[static_cast<size_t>(&t - store::SyncTables().data())];
 }
 
+// BindKey and BindValue bind text without a copy: every caller runs the statement while the key
+// parts and the values it binds are alive.
 void BindKey(Statement& st, const std::vector<std::string>& parts) {
-  for (size_t i = 0; i < parts.size(); ++i) st.Bind(static_cast<int>(i + 1), parts[i]);
+  for (size_t i = 0; i < parts.size(); ++i) st.BindView(static_cast<int>(i + 1), parts[i]);
 }
 
 Status BindValue(Statement& st, int index, const json& v) {
   if (v.is_null()) {
     st.BindNull(index);
   } else if (v.is_string()) {
-    st.Bind(index, v.get_ref<const std::string&>());
+    st.BindView(index, v.get_ref<const std::string&>());
   } else if (v.is_number_integer()) {
     st.Bind(index, v.get<int64_t>());
   } else if (v.is_number_float()) {
@@ -124,7 +126,7 @@ Result<std::optional<json>> ReadRow(Database& db, const SyncTable& t, const std:
 // not a JSON object counts as an empty one).
 Result<std::optional<json>> ReadClocks(Database& db, const Change& c) {
   MK_ASSIGN_OR_RETURN(Statement* st, db.Cached("SELECT clocks FROM sync_clock WHERE tbl = ?1 AND key = ?2"));
-  st->Bind(1, c.table).Bind(2, c.key);
+  st->BindView(1, c.table).BindView(2, c.key);
   MK_ASSIGN_OR_RETURN(bool row, st->Step());
   std::optional<json> clocks;
   if (row) {
@@ -139,7 +141,7 @@ Status WriteClocksText(Database& db, const Change& c, const std::string& clocks)
   MK_ASSIGN_OR_RETURN(Statement* st, db.Cached(
       "INSERT INTO sync_clock(tbl, key, clocks) VALUES (?1, ?2, ?3) "
       "ON CONFLICT(tbl, key) DO UPDATE SET clocks = excluded.clocks"));
-  st->Bind(1, c.table).Bind(2, c.key).Bind(3, clocks);
+  st->BindView(1, c.table).BindView(2, c.key).BindView(3, clocks);
   return st->Run();
 }
 
@@ -579,7 +581,7 @@ Result<std::optional<std::string>> MergeSession::Impl::OwnCentre(const SyncTable
   std::optional<std::string> centre;
   if (t.name == "people") {
     MK_ASSIGN_OR_RETURN(Statement* st, db_.Cached("SELECT centre_id, erased_at FROM people WHERE id = ?1"));
-    st->Bind(1, id);
+    st->BindView(1, id);
     MK_ASSIGN_OR_RETURN(bool row, st->Step());
     if (row) {
       centre = st->ColumnOptionalText(0).value_or("");

@@ -125,30 +125,46 @@ Status LogAppender::Flush() {
   return Status::Ok();
 }
 
-Status LogAppender::Write(size_t begin, size_t count) {
-  constexpr int kColumns = 8;
-  std::string sql = "INSERT INTO sync_log(centre_id, origin, tbl, key, op, hlc, device_time, fields) VALUES ";
-  for (size_t i = 0; i < count; ++i) {
-    sql += i == 0 ? "(" : ",(";
-    for (int c = 1; c <= kColumns; ++c) {
-      sql += '?';
-      sql += std::to_string(static_cast<int>(i) * kColumns + c);
-      sql += c == kColumns ? ")" : ",";
+namespace {
+
+// The INSERT of `count` log entries (1 to kRowsPerInsert), written once per process.
+const std::string& AppendSql(size_t count) {
+  static const std::vector<std::string> kSql = [] {
+    constexpr int kColumns = LogAppender::kColumns;
+    std::vector<std::string> out(LogAppender::kRowsPerInsert + 1);
+    std::string values;
+    for (size_t n = 1; n < out.size(); ++n) {
+      const int base = static_cast<int>(n - 1) * kColumns;
+      values += n == 1 ? "(" : ",(";
+      for (int c = 1; c <= kColumns; ++c) {
+        values += '?';
+        values += std::to_string(base + c);
+        values += c == kColumns ? ")" : ",";
+      }
+      out[n] = "INSERT INTO sync_log(centre_id, origin, tbl, key, op, hlc, device_time, fields) VALUES " + values;
     }
-  }
+    return out;
+  }();
+  return kSql[count];
+}
+
+}  // namespace
+
+Status LogAppender::Write(size_t begin, size_t count) {
   // Prepared once per row count and connection: a full statement, and the last partial one.
-  MK_ASSIGN_OR_RETURN(Statement* st, db_.Cached(sql));
+  MK_ASSIGN_OR_RETURN(Statement* st, db_.Cached(AppendSql(count)));
+  // The entries stay in pending_ until the statement has run: their text is bound without a copy.
   for (size_t i = 0; i < count; ++i) {
     const Entry& e = pending_[begin + i];
     const int base = static_cast<int>(i) * kColumns;
-    st->Bind(base + 1, e.centre_id)
-        .Bind(base + 2, e.origin)
-        .Bind(base + 3, e.table)
-        .Bind(base + 4, e.key)
-        .Bind(base + 5, sync::ChangeOpCode(e.op))
+    st->BindView(base + 1, e.centre_id)
+        .BindView(base + 2, e.origin)
+        .BindView(base + 3, e.table)
+        .BindView(base + 4, e.key)
+        .BindView(base + 5, sync::ChangeOpCode(e.op))
         .Bind(base + 6, e.hlc)
         .Bind(base + 7, e.device_time_ms)
-        .Bind(base + 8, e.fields);
+        .BindView(base + 8, e.fields);
   }
   const Entry& first = pending_[begin];
   return st->Run().WithContext("appending " + std::to_string(count) + " changes from " + first.table + " " +

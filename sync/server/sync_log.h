@@ -34,6 +34,7 @@ Status AppendToLog(store::Database& db, std::string_view centre_id, std::string_
 class LogAppender {
  public:
   static constexpr size_t kRowsPerInsert = 64;
+  static constexpr int kColumns = 8;  // of sync_log written per entry
   explicit LogAppender(store::Database& db) : db_(db) {}
   Status Add(std::string_view centre_id, std::string_view origin, const sync::Change& change);
   Status Flush();

@@ -209,6 +209,22 @@ TEST_CASE("IsValidUtf8 accepts exactly well-formed UTF-8", "[common][import]") {
   }
 }
 
+TEST_CASE("IsValidUtf8 finds a bad byte at any position after a run of ASCII", "[common][import]") {
+  // ASCII is checked eight bytes at a time: a bad or a good multi-byte sequence at every offset
+  // around those words is still seen.
+  for (size_t prefix = 0; prefix <= 24; ++prefix) {
+    for (size_t suffix : {0, 1, 7, 8, 9}) {
+      const std::string ascii_before(prefix, 'a'), ascii_after(suffix, 'z');
+      INFO("ASCII bytes before: " << prefix << ", after: " << suffix);
+      CHECK(mk::IsValidUtf8(ascii_before + "\xC3\xBC" + ascii_after));       // ü
+      CHECK(mk::IsValidUtf8(ascii_before + "\xC5\x81ukasz" + ascii_after));  // Łukasz
+      CHECK_FALSE(mk::IsValidUtf8(ascii_before + "\xFF" + ascii_after));
+      CHECK_FALSE(mk::IsValidUtf8(ascii_before + "\xC3" + ascii_after));  // a lead byte without its tail
+      CHECK_FALSE(mk::IsValidUtf8(ascii_before + "\x80" + ascii_after));  // a tail without its lead
+    }
+  }
+}
+
 TEST_CASE("SourceEncodingName names each encoding", "[common][import]") {
   CHECK(Name(mk::SourceEncoding::kUtf8) == "UTF-8");
   CHECK(Name(mk::SourceEncoding::kUtf8WithBom) == "UTF-8 with BOM");

@@ -94,6 +94,7 @@ TEST_CASE("Fields are written as JSON text exactly as the JSON library writes th
   // value, the bytes must be the same.
   const std::vector<nlohmann::json> values = {
       "Müller", "Łukasz Ørsted", "Ærøskøbing", "", "quote \" and \\ backslash", "tab\tnew\nline\rcr\bbs\ffeed",
+      "\"quoted at both ends\"", "\\", "\n",
       std::string("nul \0 and \x01 \x1f \x7f", 15), "emoji \xF0\x9F\x98\x80", std::string("bad \xFF\xC3 bytes"),
       std::string("surrogate \xED\xA0\x80"), 0, -42, int64_t{9'007'199'254'740'993}, uint64_t{18'446'744'073'709'551'615u},
       true, false, nullptr, 1.5, nlohmann::json::array({1, "x"}), nlohmann::json::object({{"a", "ä"}})};
