@@ -9,13 +9,18 @@
 
 namespace mk::sync {
 
-Result<PageOutcome> ApplyPage(store::Store& store, const PullPage& page, const PageApplyOptions& options) {
+Status ValidatePage(const PullPage& page) {
   for (size_t i = 0; i < page.changes.size(); ++i) {
     if (Status s = ValidateChange(page.changes[i]); !s.ok()) {
       return s.WithContext("change " + std::to_string(i + 1) + " of " + std::to_string(page.changes.size()) +
                            " of the page is invalid; nothing of the page was applied");
     }
   }
+  return Status::Ok();
+}
+
+Result<PageOutcome> ApplyPage(store::Store& store, const PullPage& page, const PageApplyOptions& options) {
+  if (!options.validated) MK_RETURN_IF_ERROR(ValidatePage(page));
   store::Database& db = store.db();
   store::ChangeCapture& capture = store.capture();
   PageOutcome outcome;

@@ -23,9 +23,17 @@ struct PageApplyOptions {
   std::optional<int64_t> clock_skew_ms;
   // Acknowledge the device's outbox up to this seq in the same transaction (bundles; 0: no).
   int64_t acknowledge_outbox_to = 0;
+  // The caller has run ValidatePage on this very page (the sync engine does, on the thread that
+  // fetched it, while the page before is merged); ApplyPage then does not check it again.
+  bool validated = false;
 };
 
-// Validates every change of `page` first (one invalid change refuses the page, naming it),
+// Checks every change of `page` (mk::sync::ValidateChange); the first invalid one refuses the
+// page, named by its position. Reads nothing but the page: safe on any thread.
+Status ValidatePage(const PullPage& page);
+
+// Validates every change of `page` first unless options.validated (one invalid change refuses
+// the page, naming it),
 // then in one IMMEDIATE transaction with change capture suppressed: merges each change
 // (mk::sync::ApplyChange), moves the local hybrid clock past every stamp seen (and remembers
 // it in meta hlc_last), stores pull cursor = max(stored cursor, page.cursor), and applies the

@@ -281,6 +281,7 @@ struct PullFetch {
   int64_t sent_ms = 0;
   int64_t answered_ms = 0;
   std::optional<Result<PullPage>> page;
+  Status valid;  // ValidatePage of the decoded page
 };
 
 }  // namespace
@@ -303,7 +304,11 @@ Status SyncEngine::Pull(Run& run) {
     f.sent_ms = store_.clock().NowMs();
     f.response = run.http.Send(request);
     f.answered_ms = store_.clock().NowMs();
-    if (f.response.ok() && f.response->status == 200) f.page = DecodePullPage(f.response->body);
+    if (f.response.ok() && f.response->status == 200) {
+      f.page = DecodePullPage(f.response->body);
+      // Checked here too: on the thread fetching ahead, this overlaps the merge of the page before.
+      if (f.page->ok()) f.valid = ValidatePage(**f.page);
+    }
     return f;
   };
   // One request ahead: while a page is applied here, the next one is asked for on another thread
@@ -348,6 +353,9 @@ Status SyncEngine::Pull(Run& run) {
       return page.status().WithContext("the server's changes after position " + std::to_string(cursor) +
                                        " could not be read; nothing of them was applied");
     }
+    if (!f.valid.ok()) {
+      return f.valid.WithContext("the server's changes after position " + std::to_string(cursor));
+    }
     if (page->cursor < cursor) {
       return Corrupt("the server answered changes after position " + std::to_string(cursor) +
                      " with an older position " + std::to_string(page->cursor) + "; nothing of them was applied");
@@ -359,6 +367,7 @@ Status SyncEngine::Pull(Run& run) {
     const int next_limit = page->more && limit < max_limit ? static_cast<int>(Grown(limit, max_limit)) : limit;
     if (page->more && !run.Cancelled()) ahead = std::async(std::launch::async, fetch, page->cursor, next_limit);
     PageApplyOptions apply;
+    apply.validated = true;
     apply.clock_skew_ms = MeasureSkew(page->server_time_ms, f.sent_ms, f.answered_ms);
     MK_ASSIGN_OR_RETURN(const PageOutcome outcome, ApplyPage(store_, *page, apply));
     const auto count = static_cast<int64_t>(page->changes.size());

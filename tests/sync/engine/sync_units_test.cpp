@@ -1,5 +1,5 @@
 // The engine's small parts on their own: backoff, enrolment files, the status record, the
-// kiosk's indicator.
+// kiosk's indicator, the check of a pulled page.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -7,6 +7,7 @@
 
 #include "client/viewmodels/sync_indicator.h"
 #include "sync/common/clock.h"
+#include "sync/engine/apply_page.h"
 #include "sync/engine/backoff.h"
 #include "sync/engine/sync_config.h"
 #include "sync/engine/sync_status.h"
@@ -123,6 +124,49 @@ TEST_CASE("The sync record lives in meta and reads back", "[sync][engine]") {
   auto bad = sync::ReadSyncRecord(db);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().message().find("sync.pull_cursor") != std::string::npos);
+}
+
+TEST_CASE("A pulled page with one invalid change is refused whole, naming the change", "[sync][engine]") {
+  test::TempDir dir;
+  auto st = store::Store::Open(dir.File("mintkiosk.db"), SystemClock::Instance());
+  REQUIRE(st.ok());
+  sync::PullPage page;
+  page.cursor = 7;
+  sync::Change centre;
+  centre.table = "centres";
+  centre.key = "c-aeroe";
+  centre.hlc = MakeHlc(1795766400000, 1);
+  centre.device_time_ms = 1795766400000;
+  centre.fields = {{"name", "MINT-Zentrum Ærøskøbing"}, {"created_at", 1795766400000}, {"updated_at", 1795766400000}};
+  page.changes.push_back(centre);
+  sync::Change bad = centre;
+  bad.key = "c-2";
+  bad.fields = {{"name", "Łukasz"}, {"no_such_column", 1}};
+  page.changes.push_back(bad);
+  const Status checked = sync::ValidatePage(page);
+  REQUIRE_FALSE(checked.ok());
+  CHECK(checked.message().find("change 2 of 2") != std::string::npos);
+  CHECK(checked.message().find("no_such_column") != std::string::npos);
+  // ApplyPage checks on its own unless told the caller did; nothing of the page is written.
+  auto applied = sync::ApplyPage(**st, page);
+  REQUIRE_FALSE(applied.ok());
+  CHECK(applied.status().message() == checked.message());
+  auto centres = (*st)->db().Prepare("SELECT count(*) FROM centres");
+  REQUIRE(centres.ok());
+  REQUIRE(*centres->Step());
+  CHECK(centres->ColumnInt(0) == 0);
+  auto cursor = sync::ReadMetaInt((*st)->db(), sync::kMetaPullCursor, 0);
+  REQUIRE(cursor.ok());
+  CHECK(*cursor == 0);
+  // Without the bad change the same page goes in whole, with its cursor.
+  page.changes.pop_back();
+  REQUIRE(sync::ValidatePage(page).ok());
+  sync::PageApplyOptions checked_before;
+  checked_before.validated = true;
+  auto good = sync::ApplyPage(**st, page, checked_before);
+  REQUIRE(good.ok());
+  CHECK(good->applied == 1);
+  CHECK(good->cursor == 7);
 }
 
 TEST_CASE("Progress has a percentage only while pushing", "[sync][engine]") {
