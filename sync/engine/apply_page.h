@@ -33,11 +33,10 @@ struct PageApplyOptions {
 Status ValidatePage(const PullPage& page);
 
 // Validates every change of `page` first unless options.validated (one invalid change refuses
-// the page, naming it),
-// then in one IMMEDIATE transaction with change capture suppressed: merges each change
-// (mk::sync::ApplyChange), moves the local hybrid clock past every stamp seen (and remembers
-// it in meta hlc_last), stores pull cursor = max(stored cursor, page.cursor), and applies the
-// options. Either all of it is committed or nothing.
+// the page, naming it), then in one IMMEDIATE transaction with change capture suppressed:
+// merges each change (mk::sync::ApplyChange), moves the local hybrid clock past every stamp
+// seen (and remembers it in meta hlc_last), stores pull cursor = max(stored cursor,
+// page.cursor), and applies the options. Either all of it is committed or nothing.
 // Idempotent: the same page applied twice changes nothing the second time, so a page whose
 // commit was interrupted is simply fetched and applied again.
 Result<PageOutcome> ApplyPage(store::Store& store, const PullPage& page, const PageApplyOptions& options = {});

@@ -23,10 +23,10 @@ struct SyncEngineOptions {
   size_t max_batch_bytes = 512 * 1024;
   size_t max_batch_plain_bytes = 16 * 1024 * 1024;
   // Changes per pull page (the server allows up to 10000). Two pages are in memory at a time:
-  // one applied while the next is fetched and decoded on another thread. Pages of 5000 cost a
-  // commit (a sync to disk) more per 10000 changes than pages of 10000, but the decoding of all
-  // pages but the first overlaps the merging, and the first sync of a large centre needs less
-  // memory; measured faster that way in docs/benchmarks.md.
+  // one applied while the next is fetched, decoded and checked on another thread. Pages of 5000
+  // cost a commit (a sync to disk) more per 10000 changes than pages of 10000, but then the
+  // decoding of every page after the first overlaps the merging, and the first sync of a large
+  // centre needs less memory; measured faster that way in docs/benchmarks.md.
   int pull_page_limit = 5000;
   long connect_timeout_ms = 30000;  // rural links: 600 ms round trips, TLS handshakes
   // Requests are bounded by a low-speed limit, not by a fixed total time: a transfer is given
