@@ -166,6 +166,58 @@ void Remember(store::Database& db, const char* key, int64_t value) {
 
 }  // namespace
 
+namespace {
+
+// A push batch read from the outbox and encoded, ready to send.
+struct PushPlan {
+  HttpRequest request;
+  int64_t first_seq = 0;
+  int64_t last_seq = 0;
+  size_t n = 0;  // changes in it; 0: the outbox holds nothing after the position asked for
+};
+
+// One push request and when it was sent and answered (for the clock skew).
+struct PushFetch {
+  Result<HttpResponse> response = Status(ErrorCode::kInternal, "no push request was made");
+  int64_t sent_ms = 0;
+  int64_t answered_ms = 0;
+};
+
+// Reads the outbox after `after` (at most `limit` changes, stopping at a hole in the seqs, as a
+// batch numbers its changes from first_seq on) and encodes the batch, cut to max_batch_bytes.
+Result<PushPlan> PreparePush(store::Database& db, const SyncEngineOptions& options, int64_t after,
+                                    size_t limit) {
+  PushPlan plan;
+  MK_ASSIGN_OR_RETURN(std::vector<OutboxEntry> entries, ReadOutbox(db, after, limit, options.max_batch_plain_bytes));
+  if (entries.empty()) return plan;
+  size_t n = 1;
+  while (n < entries.size() && entries[n].seq == entries[n - 1].seq + 1) ++n;
+  entries.resize(n);
+  PushBatch batch;
+  batch.first_seq = entries.front().seq;
+  MK_ASSIGN_OR_RETURN(batch.clock_skew_ms, ReadMetaInt(db, kMetaClockSkew, 0));
+  batch.changes.reserve(n);
+  for (OutboxEntry& e : entries) batch.changes.push_back(std::move(e.change));
+  plan.request.method = "POST";
+  plan.request.path = "/v1/sync/push";
+  plan.request.content_type = kSyncContentType;
+  plan.request.body = EncodePushBatch(batch);
+  // Sized by what goes on the wire: cut a batch that compresses to more than the limit, in
+  // proportion and a tenth below it, until it fits (a single change always goes).
+  for (int cuts = 0; plan.request.body.size() > options.max_batch_bytes && n > 1 && cuts < 16; ++cuts) {
+    const double fits = static_cast<double>(options.max_batch_bytes) / static_cast<double>(plan.request.body.size());
+    n = std::clamp<size_t>(static_cast<size_t>(static_cast<double>(n) * fits * 0.9), 1, n - 1);
+    batch.changes.resize(n);
+    plan.request.body = EncodePushBatch(batch);
+  }
+  plan.first_seq = batch.first_seq;
+  plan.last_seq = batch.first_seq + static_cast<int64_t>(n) - 1;
+  plan.n = n;
+  return plan;
+}
+
+}  // namespace
+
 Status SyncEngine::Push(Run& run) {
   store::Database& db = store_.db();
   MK_ASSIGN_OR_RETURN(const OutboxSummary summary, SummarizeOutbox(db));
@@ -175,63 +227,68 @@ Status SyncEngine::Push(Run& run) {
   const auto max_batch = static_cast<int64_t>(std::max<size_t>(1, options_.max_batch_changes));
   MK_ASSIGN_OR_RETURN(int64_t remembered, ReadMetaInt(db, kMetaPushLimit, max_batch));
   size_t batch_limit = static_cast<size_t>(std::clamp<int64_t>(remembered, 1, max_batch));
+  // With many changes waiting, batches are kept to pipeline_batch_changes so that there is a
+  // next one to read and encode, and a last one to acknowledge, while one is at the server.
+  const size_t pipeline = std::max<size_t>(1, options_.pipeline_batch_changes);
+  auto limit_now = [&] { return summary.waiting > static_cast<int64_t>(pipeline) ? std::min(batch_limit, pipeline)
+                                                                                  : batch_limit; };
+  auto send = [this, &run](HttpRequest request) {
+    PushFetch f;
+    f.sent_ms = store_.clock().NowMs();
+    f.response = run.http.Send(request);
+    f.answered_ms = store_.clock().NowMs();
+    return f;
+  };
   int64_t after = 0;  // everything up to here is acknowledged
+  MK_ASSIGN_OR_RETURN(PushPlan plan, PreparePush(db, options_, after, limit_now()));
+  // The request in flight is always the one of `plan`. Declared after everything `send` uses,
+  // so an early return waits for it. A batch sent ahead whose answer is never read is applied
+  // by the server all the same; it stays in the outbox here and the next push sends it again,
+  // which the server acknowledges without applying it twice (the seqs).
+  std::future<PushFetch> in_flight;
   for (;;) {
+    if (plan.n == 0) return Status::Ok();
     if (run.Cancelled()) return Stopped();
-    MK_ASSIGN_OR_RETURN(std::vector<OutboxEntry> entries,
-                        ReadOutbox(db, after, batch_limit, options_.max_batch_plain_bytes));
-    if (entries.empty()) return Status::Ok();
-    // A batch numbers its changes from first_seq on, so it stops at a hole in the seqs.
-    size_t n = 1;
-    while (n < entries.size() && entries[n].seq == entries[n - 1].seq + 1) ++n;
-    entries.resize(n);
-    PushBatch batch;
-    batch.first_seq = entries.front().seq;
-    MK_ASSIGN_OR_RETURN(batch.clock_skew_ms, ReadMetaInt(db, kMetaClockSkew, 0));
-    batch.changes.reserve(n);
-    for (OutboxEntry& e : entries) batch.changes.push_back(std::move(e.change));
-    HttpRequest request;
-    request.method = "POST";
-    request.path = "/v1/sync/push";
-    request.content_type = kSyncContentType;
-    request.body = EncodePushBatch(batch);
-    // Sized by what goes on the wire: cut a batch that compresses to more than the limit, in
-    // proportion and a tenth below it, until it fits (a single change always goes).
-    for (int cuts = 0; request.body.size() > options_.max_batch_bytes && n > 1 && cuts < 16; ++cuts) {
-      const double fits = static_cast<double>(options_.max_batch_bytes) / static_cast<double>(request.body.size());
-      n = std::clamp<size_t>(static_cast<size_t>(static_cast<double>(n) * fits * 0.9), 1, n - 1);
-      batch.changes.resize(n);
-      request.body = EncodePushBatch(batch);
+    if (!in_flight.valid()) in_flight = std::async(std::launch::async, send, plan.request);
+    // While the batch is at the server, the one after it is read and encoded.
+    std::optional<PushPlan> next;
+    if (!run.Cancelled()) {
+      auto prepared = PreparePush(db, options_, plan.last_seq, limit_now());
+      if (!prepared.ok()) {
+        in_flight.wait();
+        return prepared.status();
+      }
+      if (prepared->n > 0) next = std::move(*prepared);
     }
-    const int64_t last_seq = batch.first_seq + static_cast<int64_t>(n) - 1;
-    const int64_t sent_ms = store_.clock().NowMs();
-    auto response = run.http.Send(request);
-    const int64_t answered_ms = store_.clock().NowMs();
+    PushFetch f = in_flight.get();
+    const size_t n = plan.n;
+    auto& response = f.response;
     if (!response.ok()) {
       Remember(db, kMetaPushLimit, Shrunk(static_cast<int64_t>(n)));
       return TransportFailure(response.status(), config_.server_url, host_, options_.stall_timeout_s);
     }
     run.answered = true;
     ++run.report.push_requests;
-    run.report.bytes_sent += static_cast<int64_t>(request.body.size());
+    run.report.bytes_sent += static_cast<int64_t>(plan.request.body.size());
     run.report.bytes_received += static_cast<int64_t>(response->body.size());
     if (response->status == 413 && n > 1) {  // the server takes smaller batches: halve until it fits
       batch_limit = std::max<size_t>(1, n / 2);
+      MK_ASSIGN_OR_RETURN(plan, PreparePush(db, options_, after, limit_now()));
       continue;
     }
-    const std::string range = "changes " + std::to_string(batch.first_seq) + " to " + std::to_string(last_seq);
+    const std::string range = "changes " + std::to_string(plan.first_seq) + " to " + std::to_string(plan.last_seq);
     if (response->status != 200) {
       const ServerError e = ParseServerError(*response);
       if (auto common = CommonRefusal(*response, e, host_)) return *common;
       if (response->status == 409 && e.code == "sequence_gap") {
         const std::string expected = e.expected_seq ? std::to_string(*e.expected_seq) : std::string("an earlier one");
         return FailedPrecondition("the server expects this device's change " + expected +
-                                  " next, but the oldest change waiting here is " + std::to_string(batch.first_seq) +
+                                  " next, but the oldest change waiting here is " + std::to_string(plan.first_seq) +
                                   ": the changes in between are missing on this device (was its data restored from "
                                   "a backup?); ask the centre's administrator");
       }
       if (response->status == 413) {
-        return InvalidArgument("the server refused change " + std::to_string(batch.first_seq) +
+        return InvalidArgument("the server refused change " + std::to_string(plan.first_seq) +
                                " as too large (HTTP 413); ask the centre's administrator to raise --max-body");
       }
       if (response->status == 403) {
@@ -244,14 +301,22 @@ Status SyncEngine::Push(Run& run) {
     }
     auto ack = DecodePushAck(response->body);
     if (!ack.ok()) return ack.status().WithContext("the server's answer to a push could not be read");
-    if (ack->acked_seq <= after || ack->acked_seq < batch.first_seq) {
+    if (ack->acked_seq <= after || ack->acked_seq < plan.first_seq) {
       return Internal("the server acknowledged change " + std::to_string(ack->acked_seq) + " after " + range +
                       " were sent; nothing moves forward, so the sync stops here");
+    }
+    // The next batch goes out before this one is acknowledged here: the acknowledgement (a
+    // transaction with a sync to disk) then overlaps the server's work on the next batch. It
+    // continues the server's numbering only when everything sent so far was acknowledged.
+    if (next && ack->acked_seq == plan.last_seq && !run.Cancelled()) {
+      in_flight = std::async(std::launch::async, send, next->request);
+    } else {
+      next.reset();
     }
     {
       MK_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(db));
       MK_RETURN_IF_ERROR(AcknowledgeOutbox(db, ack->acked_seq));
-      if (auto skew = MeasureSkew(ack->server_time_ms, sent_ms, answered_ms)) {
+      if (auto skew = MeasureSkew(ack->server_time_ms, f.sent_ms, f.answered_ms)) {
         MK_RETURN_IF_ERROR(WriteMeta(db, kMetaClockSkew, std::to_string(*skew)));
       }
       if (ack->server_hlc != 0) (void)store_.capture().hlc().Observe(ack->server_hlc);
@@ -262,11 +327,17 @@ Status SyncEngine::Push(Run& run) {
       }
       MK_RETURN_IF_ERROR(tx.Commit());
     }
-    const int64_t acked_here = std::min(ack->acked_seq, last_seq) - batch.first_seq + 1;
+    const int64_t acked_here = std::min(ack->acked_seq, plan.last_seq) - plan.first_seq + 1;
     run.report.changes_sent += acked_here;
     run.state.changes_sent += acked_here;
     after = ack->acked_seq;
     run.Report();
+    if (next) {
+      plan = std::move(*next);
+    } else {
+      // Changes made here meanwhile, or a batch that did not continue the numbering: read again.
+      MK_ASSIGN_OR_RETURN(plan, PreparePush(db, options_, after, limit_now()));
+    }
   }
 }
 

@@ -172,12 +172,13 @@ ChildRun Sync(const std::string& data_dir) {
 
 // One sync by the engine in this process, straight to `server_url` (the store is opened before
 // the clock starts, as the kiosk's worker has it open): its wall time in seconds.
-double EngineSync(const std::string& data_dir, const std::string& server_url, int64_t* pushed, int64_t* pulled) {
+double EngineSync(const std::string& data_dir, const std::string& server_url, const sync::SyncEngineOptions& options,
+                  int64_t* pushed, int64_t* pulled) {
   auto store = store::Store::Open(data_dir + "/mintkiosk.db", SystemClock::Instance());
   auto config = sync::LoadSyncConfig(data_dir);
   if (!store.ok() || !config.ok()) std::exit(1);
   config->server_url = server_url;
-  sync::SyncEngine engine(**store, *config);
+  sync::SyncEngine engine(**store, *config, options);
   const auto start = Clk::now();
   auto report = engine.RunOnce();
   const double seconds = std::chrono::duration<double>(Clk::now() - start).count();
@@ -239,9 +240,18 @@ int main(int argc, char** argv) {
   Results results("sync", argc, argv);
   int people = 20000;
   int reps = 10;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  // --engine-only: every repetition pushes and pulls the 10 000 through the engine, nothing else
+  // (a quick comparison of engine options; the other figures stay empty).
+  bool engine_only = false;
+  sync::SyncEngineOptions engine_options;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--engine-only") == 0) engine_only = true;
+    if (i + 1 >= argc) continue;
     if (std::strcmp(argv[i], "--people") == 0) people = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--reps") == 0) reps = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--pipeline") == 0) {
+      engine_options.pipeline_batch_changes = static_cast<size_t>(std::atol(argv[i + 1]));
+    }
   }
   std::printf("machine: %s\npeople in the centre: %d, repetitions: %d\n\n", MachineDescription().c_str(), people, reps);
   std::vector<double> bytes_1, bytes_100, bytes_10k, push_rate, pull_rate, first_s, first_rss, empty_bytes;
@@ -263,17 +273,20 @@ int main(int argc, char** argv) {
 
     // Baseline: a sync with nothing to do (one push-less pull round trip).
     auto before = link.Stats();
-    Sync(a);
-    auto after = link.Stats();
-    empty_bytes.push_back(static_cast<double>(after.bytes_to_server + after.bytes_to_client -
-                                              before.bytes_to_server - before.bytes_to_client));
+    auto after = before;
+    if (!engine_only) {
+      Sync(a);
+      after = link.Stats();
+      empty_bytes.push_back(static_cast<double>(after.bytes_to_server + after.bytes_to_client -
+                                                before.bytes_to_server - before.bytes_to_client));
+    }
 
     // The batch of 10 000 goes through the whole CLI on even repetitions and through the engine
     // in this process on odd ones (a centre of 20 000 people has room for one such batch).
-    const bool engine_rep = rep % 2 == 1;
+    const bool engine_rep = engine_only || rep % 2 == 1;
     int done = 0;
     for (auto [batch, out] : {std::pair{1, &bytes_1}, std::pair{100, &bytes_100}, std::pair{10000, &bytes_10k}}) {
-      if (done + batch > people) break;
+      if (engine_only || done + batch > people) break;
       if (batch == 10000 && engine_rep) break;
       // Check-ins of people not checked in yet: the first `done + batch`, of which `done` exist.
       CheckIn(a, done + batch);
@@ -309,8 +322,8 @@ int main(int argc, char** argv) {
     const double insert = PlainInsertRate(a, b, centre.dir.File("baseline.db"));
     insert_rate.push_back(insert);
     int64_t pushed = 0, pulled = 0, ignored = 0;
-    const double push_s = EngineSync(a, centre.server->url(), &pushed, &ignored);
-    const double pull_s = EngineSync(b, centre.server->url(), &ignored, &pulled);
+    const double push_s = EngineSync(a, centre.server->url(), engine_options, &pushed, &ignored);
+    const double pull_s = EngineSync(b, centre.server->url(), engine_options, &ignored, &pulled);
     if (pushed != engine_batch || pulled != engine_batch) {
       std::cerr << "the engine moved " << pushed << " up and " << pulled << " down, not " << engine_batch << "\n";
       return 1;

@@ -154,12 +154,65 @@ TEST_CASE("Push batches are sized by their compressed bytes on the wire", "[sync
   CHECK(LogDuplicates(server) == "0");
 }
 
+TEST_CASE("Pipelined push batches cut off anywhere are applied exactly once and in order", "[sync][engine][link]") {
+  SyncServer server;
+  test::LinkEmulator link(server.port(), {});
+  Device a(server, "http://127.0.0.1:" + std::to_string(link.port()));
+  const std::string session = a.AddRunningSession("Robotik für die Grundschule");
+  sync::SyncEngineOptions options;
+  options.pipeline_batch_changes = 16;  // many batches: each next one is read while one is at the server
+  sync::SyncEngine engine(a.store(), a.Config(), options);
+  int64_t people = 0;
+  int round = 0;
+  // Cuts early and late in the run of batches: in the first request, in the middle of the run
+  // (a batch sent ahead may be applied by the server while its answer is lost), near its end.
+  for (const int64_t drop_at : {int64_t{500}, int64_t{6000}, int64_t{20000}, int64_t{45000}}) {
+    ++round;
+    for (int i = 0; i < 80; ++i) {
+      const std::string person = a.AddPerson("Łukasz", "Ørsted" + LetterName(round) + LetterName(i));
+      a.CheckIn(session, person);
+      ++people;
+    }
+    const int64_t waiting = a.Waiting();
+    REQUIRE(waiting > static_cast<int64_t>(options.pipeline_batch_changes));
+    REQUIRE(a.store().db().Exec("DELETE FROM meta WHERE key = 'sync.push_limit'").ok());
+    INFO("round " << round << ": " << waiting << " changes waiting, link drops after " << drop_at << " bytes");
+    test::LinkProfile broken;
+    broken.drop_after_bytes = drop_at;
+    link.SetProfile(broken);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      auto r = engine.RunOnce();
+      if (!r.ok()) CHECK(r.status().code() == ErrorCode::kUnavailable);
+    }
+    link.SetProfile({});
+    REQUIRE(a.store().db().Exec("DELETE FROM meta WHERE key = 'sync.push_limit'").ok());
+    const int64_t left = a.Waiting();
+    auto clean = engine.RunOnce();
+    INFO(clean.status().message());
+    REQUIRE(clean.ok());
+    CHECK(a.Waiting() == 0);
+    CHECK(clean->changes_sent == left);
+    if (left > static_cast<int64_t>(options.pipeline_batch_changes)) {
+      CHECK(clean->push_requests >= (left + 15) / 16);
+    }
+    CHECK(server.Count("SELECT count(*) FROM people WHERE first_name = 'Łukasz'") == people);
+    CHECK(server.Count("SELECT count(*) FROM attendance WHERE session_id = '" + session + "'") == people);
+    CHECK(LogDuplicates(server) == "0");
+  }
+  CHECK(link.Stats().drops > 0);
+  CHECK(a.Hash() == server.Hash());
+  // The server's log holds the device's changes in the order of its outbox.
+  CHECK(server.Count("SELECT count(*) FROM sync_log l1 JOIN sync_log l2 ON l1.origin = l2.origin AND "
+                     "l1.seq < l2.seq AND l1.hlc > l2.hlc WHERE l1.origin = '" + a.device_id() + "'") == 0);
+}
+
 TEST_CASE("A sync stopped by its cancel flag stops between batches and loses nothing", "[sync][engine]") {
   SyncServer server;
   Device a(server);
   for (int i = 0; i < 30; ++i) a.AddPerson("Person", "Nummer" + LetterName(i));
   sync::SyncEngineOptions options;
   options.max_batch_changes = 5;
+  options.pipeline_batch_changes = 5;  // the batch after the second is on its way when the flag is set
   sync::SyncEngine engine(a.store(), a.Config(), options);
   std::atomic<bool> cancel{false};
   int batches = 0;
