@@ -10,6 +10,7 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 
 #include "sync/common/text_encoding.h"
@@ -37,7 +38,35 @@ bool LeavesKeyOut(const Change& c) {
 // json value and a serializer per string: quote and backslash escaped, \b \f \n \r \t short,
 // other control characters as \u00xx, everything else (UTF-8 included) as it is. Text that is
 // not valid UTF-8 takes nlohmann's path, which replaces the bad bytes.
+// Eight bytes of text at `p` are printable ASCII other than quote and backslash: they go into a
+// JSON string as they are. (A byte b is flagged by (b - k) & ~b & 0x80 when b < k, per byte.)
+bool PlainAsciiWord(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  const auto below = [&](uint64_t x, uint64_t k) { return (x - k * kOnes) & ~x & kHigh; };
+  const uint64_t quote = w ^ (0x22 * kOnes);
+  const uint64_t backslash = w ^ (0x5C * kOnes);
+  return ((w & kHigh) | below(w, 0x20) | below(quote, 1) | below(backslash, 1)) == 0;
+}
+
 void AppendJsonString(std::string& out, std::string_view text) {
+  // Ids, keys and most names: whole words of plain ASCII, then a short tail, need no escape and
+  // no UTF-8 check.
+  size_t plain = 0;
+  while (text.size() - plain >= 8 && PlainAsciiWord(text.data() + plain)) plain += 8;
+  while (plain < text.size()) {
+    const auto c = static_cast<unsigned char>(text[plain]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+    ++plain;
+  }
+  if (plain == text.size()) {
+    out += '"';
+    out.append(text);
+    out += '"';
+    return;
+  }
   if (!IsValidUtf8(text)) {
     out += json(text).dump(-1, ' ', false, json::error_handler_t::replace);
     return;

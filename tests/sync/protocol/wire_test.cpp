@@ -114,6 +114,29 @@ TEST_CASE("Fields are written as JSON text exactly as the JSON library writes th
   }
 }
 
+TEST_CASE("Text of every length with a special byte anywhere is written as the JSON library writes it",
+          "[protocol][wire]") {
+  // Plain ASCII is copied eight bytes at a time: a byte that needs an escape (or starts a UTF-8
+  // sequence, valid or not) must be noticed at every position within and after those words.
+  const std::vector<std::string> specials = {"\"", "\\", "\n", std::string("\0", 1), "\x1f", "\x7f", " ", "~",
+                                             "\xC3\xA4", "\xC5\x81", "\xFF", "\xE2\x82"};
+  for (size_t length = 0; length <= 20; ++length) {
+    for (size_t at = 0; at <= length; ++at) {
+      for (const std::string& special : specials) {
+        std::string text(length, 'a');
+        for (size_t i = 0; i < length; ++i) text[i] = static_cast<char>('0' + (i * 7) % 75);
+        text.insert(at, special);
+        Change c;
+        c.table = "people";
+        c.key = "p1";
+        c.fields = {{"note", text}};
+        INFO("length " << length << ", special byte(s) at " << at);
+        CHECK(WireFieldsText(c) == c.fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      }
+    }
+  }
+}
+
 TEST_CASE("Large bodies are compressed fast, small ones strongly, and both decode", "[protocol][wire]") {
   CHECK(CompressionLevelFor(1000) > CompressionLevelFor(4 * 1024 * 1024));
   PushBatch batch;
