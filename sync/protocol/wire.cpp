@@ -10,7 +10,12 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <charconv>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <memory>
 
 #include "sync/common/text_encoding.h"
@@ -152,6 +157,30 @@ std::string EncodeChanges(const std::vector<Change>& changes) {
 // Names change `i` of a batch or page in a message (built only when there is one to give).
 std::string Where(std::string_view what, size_t i) { return std::string(what) + ", change " + std::to_string(i); }
 
+// Change `i` from its wire array `e` (its strings and fields are moved, not copied); `previous`
+// is the stamp of the change before, and becomes this one's.
+Result<Change> DecodeChange(json& e, size_t i, std::string_view what, HlcStamp& previous) {
+  if (!e.is_array() || e.size() != 6 || !e[0].is_string() || !e[1].is_string() || !e[2].is_string() ||
+      !e[3].is_number_integer() || !e[4].is_number_integer() || !e[5].is_object()) {
+    return InvalidArgument(Where(what, i) + ": not of the form [table, key, op, clock, time, fields]");
+  }
+  Change c;
+  c.table = std::move(e[0].get_ref<std::string&>());
+  c.key = std::move(e[1].get_ref<std::string&>());
+  auto op = ParseChangeOp(e[2].get_ref<const std::string&>());
+  if (!op) return InvalidArgument(Where(what, i) + ": unknown operation");
+  c.op = *op;
+  c.hlc = previous + static_cast<HlcStamp>(e[3].get<int64_t>());
+  previous = c.hlc;
+  c.device_time_ms = HlcMillis(c.hlc) + e[4].get<int64_t>();
+  c.fields = std::move(e[5]);
+  const store::SyncTable* t = store::FindSyncTable(c.table);
+  if (!t) return InvalidArgument(Where(what, i) + ": unknown table '" + c.table.substr(0, 64) + "'");
+  // A wrong number of key parts is reported by ValidateChange.
+  RestoreKeyFields(c);
+  return c;
+}
+
 // Takes the changes out of `doc`: their strings and fields are moved, not copied.
 Result<std::vector<Change>> DecodeChanges(json& doc, std::string_view what) {
   if (!doc.is_array()) return InvalidArgument(std::string(what) + ": 'changes' is not a list");
@@ -159,32 +188,13 @@ Result<std::vector<Change>> DecodeChanges(json& doc, std::string_view what) {
   out.reserve(doc.size());
   HlcStamp previous = 0;
   for (size_t i = 0; i < doc.size(); ++i) {
-    json& e = doc[i];
-    if (!e.is_array() || e.size() != 6 || !e[0].is_string() || !e[1].is_string() || !e[2].is_string() ||
-        !e[3].is_number_integer() || !e[4].is_number_integer() || !e[5].is_object()) {
-      return InvalidArgument(Where(what, i) + ": not of the form [table, key, op, clock, time, fields]");
-    }
-    Change c;
-    c.table = std::move(e[0].get_ref<std::string&>());
-    c.key = std::move(e[1].get_ref<std::string&>());
-    auto op = ParseChangeOp(e[2].get_ref<const std::string&>());
-    if (!op) return InvalidArgument(Where(what, i) + ": unknown operation");
-    c.op = *op;
-    c.hlc = previous + static_cast<HlcStamp>(e[3].get<int64_t>());
-    previous = c.hlc;
-    c.device_time_ms = HlcMillis(c.hlc) + e[4].get<int64_t>();
-    c.fields = std::move(e[5]);
-    const store::SyncTable* t = store::FindSyncTable(c.table);
-    if (!t) return InvalidArgument(Where(what, i) + ": unknown table '" + c.table.substr(0, 64) + "'");
-    // A wrong number of key parts is reported by ValidateChange.
-    RestoreKeyFields(c);
+    MK_ASSIGN_OR_RETURN(Change c, DecodeChange(doc[i], i, what, previous));
     out.push_back(std::move(c));
   }
   return out;
 }
 
-Result<json> ParseObject(std::string_view bytes, std::string_view what) {
-  MK_ASSIGN_OR_RETURN(std::string plain, Decompress(bytes));
+Result<json> ParsePlainObject(std::string_view plain, std::string_view what) {
   json doc = json::parse(plain, nullptr, false);
   if (!doc.is_object()) return InvalidArgument(std::string(what) + " is not a JSON object");
   auto v = doc.find("v");
@@ -193,6 +203,11 @@ Result<json> ParseObject(std::string_view bytes, std::string_view what) {
                            "; this side speaks version " + std::to_string(kProtocolVersion));
   }
   return doc;
+}
+
+Result<json> ParseObject(std::string_view bytes, std::string_view what) {
+  MK_ASSIGN_OR_RETURN(std::string plain, Decompress(bytes));
+  return ParsePlainObject(plain, what);
 }
 
 Result<int64_t> IntField(const json& doc, const char* name, std::string_view what) {
@@ -302,8 +317,11 @@ std::string EncodePushBatch(const PushBatch& batch) {
   return Compress(doc, CompressionLevelFor(doc.size()));
 }
 
-Result<PushBatch> DecodePushBatch(std::string_view bytes) {
-  MK_ASSIGN_OR_RETURN(json doc, ParseObject(bytes, "the push batch"));
+namespace {
+
+// DecodePushBatch of the unpacked body.
+Result<PushBatch> DecodePlainPushBatch(std::string_view plain) {
+  MK_ASSIGN_OR_RETURN(json doc, ParsePlainObject(plain, "the push batch"));
   PushBatch b;
   MK_ASSIGN_OR_RETURN(b.first_seq, IntField(doc, "first_seq", "the push batch"));
   MK_ASSIGN_OR_RETURN(b.clock_skew_ms, IntField(doc, "skew", "the push batch"));
@@ -312,6 +330,184 @@ Result<PushBatch> DecodePushBatch(std::string_view bytes) {
   if (changes == doc.end()) return InvalidArgument("the push batch has no 'changes'");
   MK_ASSIGN_OR_RETURN(b.changes, DecodeChanges(*changes, "the push batch"));
   return b;
+}
+
+}  // namespace
+
+Result<PushBatch> DecodePushBatch(std::string_view bytes) {
+  MK_ASSIGN_OR_RETURN(std::string plain, Decompress(bytes));
+  return DecodePlainPushBatch(plain);
+}
+
+// --- PushBatchStream -------------------------------------------------------------------------
+//
+// The fast path reads the batch exactly as EncodePushBatch writes it: the header
+// {"v":1,"first_seq":N,"skew":N,"changes":[ with nothing between the tokens, the changes one
+// array at a time, and "]}" at the very end. Each change is parsed and decoded on its own by the
+// code DecodePushBatch uses. Anything else (whitespace, other keys, another order, a change that
+// does not parse) hands the whole body to DecodePushBatch's code, whose result or message is then
+// the stream's: the changes already handed out must be its first ones, else the batch is refused.
+
+struct PushBatchStream::Shared {
+  std::mutex mu;
+  std::condition_variable more;
+  std::deque<Change> changes;  // a deque: handing out a change never moves the ones before
+  bool done = false;
+  bool stop = false;  // the stream is being destroyed: decoding may end early
+  Status error;
+  std::thread thread;
+};
+
+namespace {
+
+// A JSON integer as EncodePushBatch writes one (optional minus, no leading zero, at most 18
+// digits) at `pos`, followed by `then`. Moves `pos` past both.
+bool ReadCanonicalInt(std::string_view text, size_t& pos, std::string_view then, int64_t& out) {
+  size_t p = pos;
+  if (p < text.size() && text[p] == '-') ++p;
+  const size_t digits = p;
+  while (p < text.size() && text[p] >= '0' && text[p] <= '9') ++p;
+  const size_t n = p - digits;
+  if (n == 0 || n > 18 || (n > 1 && text[digits] == '0')) return false;
+  if (text.substr(p, then.size()) != then) return false;
+  auto [end, ec] = std::from_chars(text.data() + pos, text.data() + p, out);
+  if (ec != std::errc() || end != text.data() + p) return false;
+  pos = p + then.size();
+  return true;
+}
+
+// The end of the JSON array or object that starts at `pos` (one past its closing bracket), by
+// counting brackets outside strings; npos when it does not close before `end`.
+size_t EndOfValue(std::string_view text, size_t pos, size_t end) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = pos; i < end; ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ']' || c == '}') {
+      if (--depth == 0) return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+constexpr size_t kStreamChunk = 64;  // changes handed over to the user at a time
+constexpr size_t kStreamMinBytes = 32 * 1024;  // smaller bodies are decoded whole, on the caller's thread
+
+}  // namespace
+
+Result<std::unique_ptr<PushBatchStream>> PushBatchStream::Open(std::string_view bytes) {
+  std::unique_ptr<PushBatchStream> stream(new PushBatchStream());
+  stream->shared_ = std::make_unique<Shared>();
+  MK_ASSIGN_OR_RETURN(stream->plain_, Decompress(bytes));
+  const std::string_view text = stream->plain_;
+  const std::string head = "{\"v\":" + std::to_string(kProtocolVersion) + ",\"first_seq\":";
+  size_t pos = head.size();
+  const bool canonical = text.substr(0, head.size()) == head &&
+                         ReadCanonicalInt(text, pos, ",\"skew\":", stream->first_seq_) &&
+                         ReadCanonicalInt(text, pos, ",\"changes\":[", stream->clock_skew_ms_) &&
+                         stream->first_seq_ >= 1 && text.size() >= pos + 2 &&
+                         text.substr(text.size() - 2) == "]}";
+  // A small batch (a few check-ins, the usual push of a kiosk) is decoded at once: a thread would
+  // cost more than it saves.
+  if (!canonical || text.size() < kStreamMinBytes) {
+    MK_ASSIGN_OR_RETURN(PushBatch batch, DecodePlainPushBatch(text));
+    stream->first_seq_ = batch.first_seq;
+    stream->clock_skew_ms_ = batch.clock_skew_ms;
+    for (Change& c : batch.changes) stream->shared_->changes.push_back(std::move(c));
+    stream->shared_->done = true;
+    return stream;
+  }
+  stream->changes_begin_ = pos;
+  stream->shared_->thread = std::thread(&PushBatchStream::Decode, stream.get());
+  return stream;
+}
+
+PushBatchStream::~PushBatchStream() {
+  if (!shared_) return;
+  {
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    shared_->stop = true;
+  }
+  if (shared_->thread.joinable()) shared_->thread.join();
+}
+
+void PushBatchStream::Decode() {
+  const std::string_view text = plain_;
+  const size_t end = text.size() - 2;  // before the closing "]}"
+  std::vector<Change> chunk;
+  auto hand_over = [&](bool last, Status error) {
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    for (Change& c : chunk) shared_->changes.push_back(std::move(c));
+    chunk.clear();
+    if (last) {
+      shared_->done = true;
+      shared_->error = std::move(error);
+    }
+    shared_->more.notify_one();
+    return !shared_->stop;
+  };
+  // Everything the fast path cannot read goes through DecodePushBatch's code.
+  auto whole_body = [&] {
+    auto batch = DecodePlainPushBatch(text);
+    if (!batch.ok()) return (void)hand_over(true, batch.status());
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    const size_t before = shared_->changes.size();
+    bool same = batch->first_seq == first_seq_ && batch->clock_skew_ms == clock_skew_ms_ &&
+                batch->changes.size() >= before;
+    for (size_t i = 0; same && i < before; ++i) same = shared_->changes[i] == batch->changes[i];
+    if (same) {
+      for (size_t i = before; i < batch->changes.size(); ++i) shared_->changes.push_back(std::move(batch->changes[i]));
+    } else {
+      shared_->error = InvalidArgument("the push batch holds its header or its changes more than once");
+    }
+    shared_->done = true;
+    shared_->more.notify_one();
+  };
+  HlcStamp previous = 0;
+  size_t pos = changes_begin_;
+  size_t i = 0;
+  while (pos < end) {
+    if (text[pos] != '[') return whole_body();
+    const size_t close = EndOfValue(text, pos, end);
+    if (close == std::string_view::npos) return whole_body();
+    json e = json::parse(text.substr(pos, close - pos), nullptr, false);
+    if (e.is_discarded()) return whole_body();
+    auto c = DecodeChange(e, i, "the push batch", previous);
+    if (!c.ok()) return whole_body();
+    chunk.push_back(std::move(*c));
+    ++i;
+    pos = close;
+    if (pos < end) {
+      if (text[pos] != ',' || pos + 1 == end) return whole_body();
+      ++pos;
+    }
+    if (chunk.size() == kStreamChunk && !hand_over(false, Status::Ok())) return;
+  }
+  hand_over(true, Status::Ok());
+}
+
+Result<const Change*> PushBatchStream::Next() {
+  std::unique_lock<std::mutex> lock(shared_->mu);
+  shared_->more.wait(lock, [&] { return next_ < shared_->changes.size() || shared_->done; });
+  if (next_ < shared_->changes.size()) return &shared_->changes[next_++];
+  if (!shared_->error.ok()) return shared_->error;
+  return static_cast<const Change*>(nullptr);
+}
+
+Status PushBatchStream::Finish() {
+  std::unique_lock<std::mutex> lock(shared_->mu);
+  shared_->more.wait(lock, [&] { return shared_->done; });
+  return shared_->error;
 }
 
 std::string EncodePushAck(const PushAck& ack) {

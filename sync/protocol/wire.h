@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,6 +79,40 @@ class PullPageWriter {
 
 std::string EncodePushBatch(const PushBatch& batch);
 Result<PushBatch> DecodePushBatch(std::string_view bytes);
+
+// A push batch decoded while it is used: Open unpacks the body and reads the header; the changes
+// are decoded on a thread of the stream's own, so a server merges the first changes while the
+// later ones are still being decoded. It takes exactly what DecodePushBatch takes, with the same
+// changes and the same messages, except that a batch whose fault lies behind changes already
+// handed out reports it only then (Next or Finish fails): its user must be able to undo what it
+// did with them (the server's push is one transaction).
+// Thread safety: one user thread; the decoding thread is the stream's own.
+class PushBatchStream {
+ public:
+  static Result<std::unique_ptr<PushBatchStream>> Open(std::string_view bytes);
+  ~PushBatchStream();  // waits for the decoding thread
+  PushBatchStream(const PushBatchStream&) = delete;
+  PushBatchStream& operator=(const PushBatchStream&) = delete;
+
+  int64_t first_seq() const { return first_seq_; }
+  int64_t clock_skew_ms() const { return clock_skew_ms_; }
+  // The next change (alive as long as the stream), nullptr after the last one, or why the batch
+  // cannot be read.
+  Result<const Change*> Next();
+  // Waits until every change is decoded: ok when the whole batch could be read.
+  Status Finish();
+
+ private:
+  PushBatchStream() = default;
+  void Decode();
+  struct Shared;
+  std::string plain_;  // the unpacked body
+  int64_t first_seq_ = 0;
+  int64_t clock_skew_ms_ = 0;
+  size_t changes_begin_ = 0;  // offset of the first change in plain_ (the fast path)
+  size_t next_ = 0;           // index of the change Next hands out next
+  std::unique_ptr<Shared> shared_;
+};
 std::string EncodePushAck(const PushAck& ack);        // small: plain JSON
 Result<PushAck> DecodePushAck(std::string_view bytes);
 std::string EncodePullPage(const PullPage& page);

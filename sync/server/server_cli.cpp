@@ -365,6 +365,7 @@ int CmdImportBundle(const Context& ctx, const cli::Args& args) {
                                               " (import the device's earlier bundle first)"));
     case PushRefusal::kInvalidChange:
     case PushRefusal::kForeignCentre:
+    case PushRefusal::kMalformed:
       return Fail(ctx.err, InvalidArgument(path + ": nothing was applied: " + push.message));
   }
   ctx.out << "Imported " << path << " from device " << imported->device_id << " (centre " << imported->centre_id

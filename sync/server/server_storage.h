@@ -39,6 +39,7 @@ enum class PushRefusal {
   kSequenceGap,    // the batch starts after a change the server has not seen (expected_seq)
   kInvalidChange,  // a change is malformed, breaks a constraint or names a row that is not known
   kForeignCentre,  // a change touches (or points into) a centre other than the device's
+  kMalformed,      // ApplyPushStream: the batch turned out unreadable part-way (message says where)
 };
 
 struct PushResult {
@@ -132,6 +133,11 @@ class ServerStorage {
   // and logged when it changed anything. A refusal (PushResult::refusal) applies nothing.
   // The first batch a device ever sends sets where its numbering starts.
   virtual Result<PushResult> ApplyPush(const DeviceRecord& device, const sync::PushBatch& batch, int64_t now_ms) = 0;
+  // ApplyPush of a batch that is still being decoded while the first changes are merged: the same
+  // checks, results and refusals as ApplyPush of the decoded batch, and a batch that cannot be read
+  // (wherever the fault is) applies nothing and is refused as kMalformed with the decoder's message.
+  virtual Result<PushResult> ApplyPushStream(const DeviceRecord& device, sync::PushBatchStream& stream,
+                                             int64_t now_ms) = 0;
   // Log entries of the centre and of global rows with seq > `after`, oldest first, at most
   // `limit`, leaving out those that came from `exclude_origin` (the cursor still moves past them),
   // as a pull page encoded for the wire with `now_ms` as its server time.

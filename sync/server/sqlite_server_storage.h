@@ -63,6 +63,8 @@ class SqliteServerStorage final : public ServerStorage {
                                                    const store::ImportOptions& options) override;
   Result<store::DemoSummary> SeedDemo(const store::DemoOptions& options) override;
   Result<PushResult> ApplyPush(const DeviceRecord& device, const sync::PushBatch& batch, int64_t now_ms) override;
+  Result<PushResult> ApplyPushStream(const DeviceRecord& device, sync::PushBatchStream& stream,
+                                     int64_t now_ms) override;
   Result<sync::EncodedPullPage> ReadLog(const std::string& centre_id, int64_t after, size_t limit,
                                  const std::string& exclude_origin, int64_t now_ms) override;
   Status NotePull(const std::string& device_id, int64_t now_ms) override;
@@ -99,6 +101,7 @@ class SqliteServerStorage final : public ServerStorage {
   static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
   // Logs the server's own captured writes (in a transaction of its own); see sync_log.h.
   Status DrainOutbox(store::Store& s);
+  Result<PushResult> ApplyPushFrom(const DeviceRecord& device, class PushSource& source, int64_t now_ms);
 
   std::string server_device_id_;  // set by Open, then read-only
 

@@ -83,32 +83,83 @@ std::string ChangeName(size_t index, int64_t seq, const sync::Change& c) {
          c.key.substr(0, 100) + ")";
 }
 
+}  // namespace
+
+// The changes of a push one after the other: a decoded batch, or a batch still being decoded.
+class PushSource {
+ public:
+  virtual ~PushSource() = default;
+  virtual int64_t first_seq() const = 0;
+  virtual int64_t clock_skew_ms() const = 0;
+  // The next change, nullptr after the last, or why the batch cannot be read.
+  virtual Result<const sync::Change*> Next() = 0;
+  // Ok when the whole batch can be read (waits for the decoding to end).
+  virtual Status Finish() = 0;
+};
+
+namespace {
+
+class BatchSource final : public PushSource {
+ public:
+  explicit BatchSource(const sync::PushBatch& batch) : batch_(batch) {}
+  int64_t first_seq() const override { return batch_.first_seq; }
+  int64_t clock_skew_ms() const override { return batch_.clock_skew_ms; }
+  Result<const sync::Change*> Next() override {
+    return next_ < batch_.changes.size() ? &batch_.changes[next_++] : nullptr;
+  }
+  Status Finish() override { return Status::Ok(); }
+
+ private:
+  const sync::PushBatch& batch_;
+  size_t next_ = 0;
+};
+
+class StreamSource final : public PushSource {
+ public:
+  explicit StreamSource(sync::PushBatchStream& stream) : stream_(stream) {}
+  int64_t first_seq() const override { return stream_.first_seq(); }
+  int64_t clock_skew_ms() const override { return stream_.clock_skew_ms(); }
+  Result<const sync::Change*> Next() override { return stream_.Next(); }
+  Status Finish() override { return stream_.Finish(); }
+
+ private:
+  sync::PushBatchStream& stream_;
+};
+
 // The push of one batch inside an open write transaction with capture suppressed. Sets
 // `result->refusal` (and returns an error, so the caller rolls back) when the batch is refused;
-// returns a server failure as it is.
-Status ApplyBatchWithin(Database& db, store::ChangeCapture& capture, const DeviceRecord& device,
-                        const sync::PushBatch& batch, int64_t now_ms, PushResult* result) {
+// returns a server failure as it is. A batch that cannot be read is refused as such before any
+// other refusal (as if it had been decoded whole first).
+Status ApplyBatchWithin(Database& db, store::ChangeCapture& capture, const DeviceRecord& device, PushSource& source,
+                        int64_t now_ms, PushResult* result) {
   auto refuse = [&](PushRefusal why, std::string message) {
+    if (Status whole = source.Finish(); !whole.ok()) {
+      why = PushRefusal::kMalformed;
+      message = whole.message();
+    }
     result->refusal = why;
     result->message = std::move(message);
     return FailedPrecondition("push refused: " + result->message);
   };
+  const int64_t first_seq = source.first_seq();
   MK_ASSIGN_OR_RETURN(SyncState state, ReadSyncState(db, device.id));
-  if (batch.changes.empty()) {  // asks for the ack only (an empty bundle, say)
+  auto first = source.Next();
+  if (!first.ok()) return refuse(PushRefusal::kMalformed, first.status().message());
+  if (*first == nullptr) {  // asks for the ack only (an empty bundle, say)
     result->ack.acked_seq = state.acked_seq;
     return Status::Ok();
   }
-  if (batch.first_seq < 1) {
-    return refuse(PushRefusal::kInvalidChange, "the batch's first_seq is " + std::to_string(batch.first_seq) +
+  if (first_seq < 1) {
+    return refuse(PushRefusal::kInvalidChange, "the batch's first_seq is " + std::to_string(first_seq) +
                                                    "; outbox numbers start at 1");
   }
   int64_t acked = state.acked_seq;
   if (!state.has_pushed) {
-    acked = batch.first_seq - 1;
-  } else if (batch.first_seq > acked + 1) {
+    acked = first_seq - 1;
+  } else if (first_seq > acked + 1) {
     result->expected_seq = acked + 1;
     return refuse(PushRefusal::kSequenceGap,
-                  "the batch starts at seq " + std::to_string(batch.first_seq) + ", but the server has applied this "
+                  "the batch starts at seq " + std::to_string(first_seq) + ", but the server has applied this "
                   "device's changes only up to seq " + std::to_string(acked) + "; send again from seq " +
                   std::to_string(acked + 1));
   }
@@ -117,9 +168,14 @@ Status ApplyBatchWithin(Database& db, store::ChangeCapture& capture, const Devic
   // the next ones. The batch is one transaction, and a refusal rolls all of it back.
   sync::MergeSession merge(db);
   LogAppender log(db);
-  for (size_t i = 0; i < batch.changes.size(); ++i) {
-    const sync::Change& change = batch.changes[i];
-    const int64_t seq = batch.first_seq + static_cast<int64_t>(i);
+  size_t count = 0;
+  for (const sync::Change* next = *first; next != nullptr; ++count) {
+    const sync::Change& change = *next;
+    const size_t i = count;
+    const int64_t seq = first_seq + static_cast<int64_t>(i);
+    auto following = source.Next();
+    if (!following.ok()) return refuse(PushRefusal::kMalformed, following.status().message());
+    next = *following;
     if (seq <= acked) {
       ++result->skipped;
       continue;
@@ -159,12 +215,12 @@ Status ApplyBatchWithin(Database& db, store::ChangeCapture& capture, const Devic
     }
   }
   MK_RETURN_IF_ERROR(log.Flush());
-  acked = std::max(acked, batch.first_seq + static_cast<int64_t>(batch.changes.size()) - 1);
+  acked = std::max(acked, first_seq + static_cast<int64_t>(count) - 1);
   MK_ASSIGN_OR_RETURN(Statement* st, db.Cached(
       "INSERT INTO sync_devices(device_id, acked_seq, clock_skew_ms, last_push_at) VALUES (?1, ?2, ?3, ?4) "
       "ON CONFLICT(device_id) DO UPDATE SET acked_seq = max(acked_seq, excluded.acked_seq), "
       "clock_skew_ms = excluded.clock_skew_ms, last_push_at = excluded.last_push_at"));
-  st->Bind(1, device.id).Bind(2, acked).Bind(3, batch.clock_skew_ms).Bind(4, now_ms);
+  st->Bind(1, device.id).Bind(2, acked).Bind(3, source.clock_skew_ms()).Bind(4, now_ms);
   MK_RETURN_IF_ERROR(st->Run());
   // Later stamps of the server order after what it has seen. A stamp far ahead of the server's
   // clock (a device whose clock is wrong) is kept as data but does not drag the server along.
@@ -178,12 +234,24 @@ Status ApplyBatchWithin(Database& db, store::ChangeCapture& capture, const Devic
 
 Result<PushResult> SqliteServerStorage::ApplyPush(const DeviceRecord& device, const sync::PushBatch& batch,
                                                   int64_t now_ms) {
+  BatchSource source(batch);
+  return ApplyPushFrom(device, source, now_ms);
+}
+
+Result<PushResult> SqliteServerStorage::ApplyPushStream(const DeviceRecord& device, sync::PushBatchStream& stream,
+                                                        int64_t now_ms) {
+  StreamSource source(stream);
+  return ApplyPushFrom(device, source, now_ms);
+}
+
+Result<PushResult> SqliteServerStorage::ApplyPushFrom(const DeviceRecord& device, PushSource& source,
+                                                      int64_t now_ms) {
   Lease s = Borrow();
   MK_RETURN_IF_ERROR(DrainOutbox(*s));
   PushResult result;
   Status written = s->Write([&](store::WriteContext& ctx) -> Status {
     store::ChangeCapture::Suppress quiet(s->capture());
-    return ApplyBatchWithin(ctx.db, s->capture(), device, batch, now_ms, &result);
+    return ApplyBatchWithin(ctx.db, s->capture(), device, source, now_ms, &result);
   });
   if (result.refusal != PushRefusal::kNone) {
     result.applied = result.skipped = result.logged = 0;

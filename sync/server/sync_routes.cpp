@@ -73,15 +73,19 @@ void SyncRoutes::Push(const Request& req, Response& res) {
                      "the batch is " + std::to_string(req.body.size()) + " bytes; this server takes at most " +
                          std::to_string(max_push_bytes_) + " bytes per push: send fewer changes per batch");
   }
-  auto batch = sync::DecodePushBatch(req.body);
+  // Decoded while it is merged: the changes are decoded on another thread, and the merge takes
+  // each one as soon as it is there (a batch that turns out unreadable applies nothing).
+  auto batch = sync::PushBatchStream::Open(req.body);
   if (!batch.ok()) {
     return SendError(res, 400, "malformed_batch", "the batch cannot be read: " + batch.status().message());
   }
-  auto pushed = storage_.ApplyPush(*device, *batch, clock_.NowMs());
+  auto pushed = storage_.ApplyPushStream(*device, **batch, clock_.NowMs());
   if (!pushed.ok()) return Failure(res, pushed.status());
   switch (pushed->refusal) {
     case PushRefusal::kNone:
       break;
+    case PushRefusal::kMalformed:
+      return SendError(res, 400, "malformed_batch", "the batch cannot be read: " + pushed->message);
     case PushRefusal::kSequenceGap:
       return SendError(res, 409, "sequence_gap", pushed->message, pushed->expected_seq);
     case PushRefusal::kInvalidChange:

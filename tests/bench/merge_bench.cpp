@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--changes") == 0) n = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--reps") == 0) reps = std::atoi(argv[i + 1]);
   }
-  std::vector<double> merge_rate, single_rate, sql_rate, decode_rate, push_rate, pull_rate;
+  std::vector<double> merge_rate, single_rate, sql_rate, decode_rate, push_rate, stream_rate, pull_rate;
   for (int r = 0; r < reps; ++r) {
     {
       auto s = MakeSetup(n);
@@ -175,8 +175,10 @@ int main(int argc, char** argv) {
       if (!tx->Commit().ok()) return 1;
       single_rate.push_back(n / std::chrono::duration<double>(Clk::now() - t0).count());
     }
-    {
-      // The server's side of a push and of the pulls of another device, without HTTP.
+    for (const bool streamed : {false, true}) {
+      // The server's side of a push and of the pulls of another device, without HTTP: the batch
+      // decoded whole, then merged (DecodePushBatch, ApplyPush); or decoded on another thread while
+      // it is merged, as the server's push route does (PushBatchStream, ApplyPushStream).
       auto s = MakeServerSetup(n);
       const int64_t now = SystemClock::Instance()->NowMs();
       sync::PushBatch batch;
@@ -195,6 +197,14 @@ int main(int argc, char** argv) {
       }
       const std::string wire = sync::EncodePushBatch(batch);
       auto t0 = Clk::now();
+      if (streamed) {
+        auto stream = sync::PushBatchStream::Open(wire);
+        if (!stream.ok()) return 1;
+        auto pushed = s->storage->ApplyPushStream(s->device, **stream, now);
+        if (!pushed.ok() || pushed->logged != n) return 1;
+        stream_rate.push_back(n / std::chrono::duration<double>(Clk::now() - t0).count());
+        continue;
+      }
       auto decoded = sync::DecodePushBatch(wire);
       if (!decoded.ok()) return 1;
       auto pushed = s->storage->ApplyPush(s->device, *decoded, now);
@@ -239,6 +249,8 @@ int main(int argc, char** argv) {
               bench::Percentile(single_rate, 50), bench::Percentile(single_rate, 10));
   std::printf("| server: decode + ApplyPush (log, durable commit) (check-ins/s) | %.0f | %.0f |\n",
               bench::Percentile(push_rate, 50), bench::Percentile(push_rate, 10));
+  std::printf("| server: the same, decoded while merged (check-ins/s) | %.0f | %.0f |\n",
+              bench::Percentile(stream_rate, 50), bench::Percentile(stream_rate, 10));
   std::printf("| server: ReadLog + encode, pages of 5 000 (log entries/s, roster included) | %.0f | %.0f |\n",
               bench::Percentile(pull_rate, 50), bench::Percentile(pull_rate, 10));
   std::printf("| baseline: plain INSERT of the same rows (rows/s) | %.0f | %.0f |\n", bench::Percentile(sql_rate, 50),
@@ -252,6 +264,8 @@ int main(int argc, char** argv) {
   add("merge", "validate + centre check + merge, one transaction (check-ins/s)", merge_rate, bench::Better::kHigher);
   add("single", "the same, one lookup per change, no session (check-ins/s)", single_rate, bench::Better::kHigher);
   add("apply_push", "server: decode + ApplyPush, durable commit (check-ins/s)", push_rate, bench::Better::kHigher);
+  add("apply_push_stream", "server: the same, decoded while merged (PushBatchStream) (check-ins/s)", stream_rate,
+      bench::Better::kHigher);
   add("read_log", "server: ReadLog + encode, pages of 5 000 (log entries/s)", pull_rate, bench::Better::kHigher);
   add("insert", "baseline: plain INSERT of the same rows (rows/s)", sql_rate, bench::Better::kNeither);
   results.Add("apply_push_ratio", "ApplyPush median / INSERT median",

@@ -137,6 +137,122 @@ TEST_CASE("Text of every length with a special byte anywhere is written as the J
   }
 }
 
+// Everything a stream hands out, and how it ended.
+struct Streamed {
+  Status status;
+  std::vector<Change> changes;
+  int64_t first_seq = 0;
+  int64_t skew = 0;
+};
+
+Streamed ReadStream(std::string_view body) {
+  Streamed out;
+  auto stream = PushBatchStream::Open(body);
+  if (!stream.ok()) {
+    out.status = stream.status();
+    return out;
+  }
+  out.first_seq = (*stream)->first_seq();
+  out.skew = (*stream)->clock_skew_ms();
+  for (;;) {
+    auto next = (*stream)->Next();
+    if (!next.ok()) {
+      out.status = next.status();
+      break;
+    }
+    if (*next == nullptr) break;
+    out.changes.push_back(**next);
+  }
+  if (out.status.ok()) out.status = (*stream)->Finish();
+  return out;
+}
+
+// The stream reads `body` exactly as DecodePushBatch does.
+void CheckStreamLikeDecoder(std::string_view body) {
+  auto decoded = DecodePushBatch(body);
+  const Streamed streamed = ReadStream(body);
+  REQUIRE(streamed.status.ok() == decoded.ok());
+  if (!decoded.ok()) {
+    CHECK(streamed.status.message() == decoded.status().message());
+    return;
+  }
+  CHECK(streamed.first_seq == decoded->first_seq);
+  CHECK(streamed.skew == decoded->clock_skew_ms);
+  CHECK(streamed.changes == decoded->changes);
+}
+
+// The JSON text of a batch (what EncodePushBatch compresses).
+std::string PlainBatch(const PushBatch& batch) {
+  auto plain = Decompress(EncodePushBatch(batch));
+  REQUIRE(plain.ok());
+  return *plain;
+}
+
+TEST_CASE("A push batch decoded while it is used reads exactly like one decoded whole", "[protocol][wire]") {
+  PushBatch batch;
+  batch.first_seq = 41;
+  batch.clock_skew_ms = -1500;
+  for (int round = 0; round < 6; ++round) {  // more changes than the stream hands over at a time
+    for (Change& c : SomeChanges()) batch.changes.push_back(std::move(c));
+  }
+  const std::string plain = PlainBatch(batch);
+  SECTION("as the encoder writes it") {
+    const Streamed streamed = ReadStream(EncodePushBatch(batch));
+    REQUIRE(streamed.status.ok());
+    CHECK(streamed.first_seq == 41);
+    CHECK(streamed.skew == -1500);
+    CHECK(streamed.changes == DecodePushBatch(EncodePushBatch(batch))->changes);
+    CheckStreamLikeDecoder(EncodePushBatch(PushBatch{1, 0, {}}));
+  }
+  SECTION("valid JSON written another way") {
+    std::string spaced = plain;
+    spaced.insert(plain.find("\"changes\":[") + 11, " ");
+    CheckStreamLikeDecoder(Compress(spaced));
+    std::string reordered = R"({"changes":[],"skew":3,"first_seq":2,"v":1})";
+    CheckStreamLikeDecoder(Compress(reordered));
+    std::string extra = plain.substr(0, plain.size() - 1) + R"(,"note":"Ørsted"})";
+    CheckStreamLikeDecoder(Compress(extra));
+    std::string leading_zero = plain;
+    leading_zero.replace(plain.find("\"first_seq\":41"), 14, "\"first_seq\":041");
+    CheckStreamLikeDecoder(Compress(leading_zero));
+  }
+  SECTION("a fault behind many good changes, with the decoder's message") {
+    const std::string head = plain.substr(0, plain.size() - 2);
+    for (const std::string& tail : {std::string(R"(,["people"]]})"), std::string(R"(,["people","p9","u",1,0,{"a":]]})"),
+                                    std::string(R"(,["people","p9","u",1,0,{}],]})"), std::string(R"(]]})"),
+                                    std::string(R"(,["nowhere","p9","u",1,0,{}]]})"),
+                                    std::string(R"(,["people","p9","x",1,0,{}]]})")}) {
+      INFO(tail);
+      CheckStreamLikeDecoder(Compress(head + tail));
+      CHECK_FALSE(ReadStream(Compress(head + tail)).status.ok());
+    }
+  }
+  SECTION("the changes twice: refused, though JSON takes the later ones") {
+    const std::string twice = plain.substr(0, plain.size() - 1) + R"(,"changes":[]})";
+    REQUIRE(DecodePushBatch(Compress(twice)).ok());
+    const Streamed streamed = ReadStream(Compress(twice));
+    CHECK_FALSE(streamed.status.ok());
+    CHECK_THAT(streamed.status.message(), Catch::Contains("more than once"));
+  }
+  SECTION("damaged bodies") {
+    const std::string good = EncodePushBatch(batch);
+    for (size_t cut = 0; cut < good.size(); cut += 1 + good.size() / 30) CheckStreamLikeDecoder(good.substr(0, cut));
+    for (size_t at = 0; at < plain.size(); at += 1 + plain.size() / 200) {
+      std::string bad = plain;
+      bad[at] = static_cast<char>(bad[at] ^ 0x20);
+      CheckStreamLikeDecoder(Compress(bad));
+    }
+  }
+  SECTION("dropped half-way: the decoding thread ends with it") {
+    auto stream = PushBatchStream::Open(EncodePushBatch(batch));
+    REQUIRE(stream.ok());
+    auto first = (*stream)->Next();
+    REQUIRE(first.ok());
+    REQUIRE(*first != nullptr);
+    CHECK(**first == batch.changes.front());
+  }
+}
+
 TEST_CASE("Large bodies are compressed fast, small ones strongly, and both decode", "[protocol][wire]") {
   CHECK(CompressionLevelFor(1000) > CompressionLevelFor(4 * 1024 * 1024));
   PushBatch batch;

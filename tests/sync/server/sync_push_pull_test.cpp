@@ -335,6 +335,49 @@ TEST_CASE("sync: corrupt, truncated and mislabelled bodies get a 4xx with a clea
   CHECK(AckedSeq(Push(f, a1.token, sync::PushBatch{1, 0, {CheckIn(roster.session, roster.people[0], a1.id, Stamp())}})) == 1);
 }
 
+TEST_CASE("sync: a batch unreadable behind many good changes is refused whole, before any other refusal",
+          "[server][sync]") {
+  // The server merges a batch while it is still being decoded: a fault late in the body must
+  // still undo everything, and must still be reported as what it is.
+  ServerFixture f;
+  EnrolledDevice a1 = f.Enroll(f.centre_a());
+  Roster roster = ImportAndPull(f, f.centre_a(), a1);
+  const std::string state = SyncState(f);
+  UuidGenerator ids;
+  const std::string nobody = ids.Next(HlcMillis(Stamp()));
+  constexpr int kChanges = 1000;  // a body large enough to be decoded on its own thread
+  for (const bool earlier_refusal : {false, true}) {
+    INFO((earlier_refusal ? "change 3 is also invalid" : "every change before the fault is valid"));
+    std::vector<sync::Change> changes;
+    for (int i = 0; i < kChanges; ++i) {
+      changes.push_back(EditPerson(roster.people[i % 3], {{"school", "Gymnasium Ærøskøbing " + std::to_string(i)}},
+                                   Stamp(0, static_cast<uint32_t>(i + 1))));
+    }
+    if (earlier_refusal) changes[3] = EditPerson(nobody, {{"school", "x"}}, Stamp(0, 4));
+    auto plain = sync::Decompress(sync::EncodePushBatch(Batch(1, changes)));
+    REQUIRE(plain.ok());
+    const std::string broken = plain->substr(0, plain->size() - 2) + R"(,["people","p9"]]})";
+    sync::HttpRequest request;
+    request.method = "POST";
+    request.path = "/v1/sync/push";
+    request.content_type = sync::kSyncContentType;
+    request.body = sync::Compress(broken);
+    auto r = f.Send(request, a1.token);
+    INFO(Describe(r));
+    CHECK(r.status == 400);
+    CHECK(ErrorCode(r) == "malformed_batch");
+    CHECK(Contains(ErrorMessage(r), "change " + std::to_string(kChanges)));
+    CHECK(SyncState(f) == state);
+  }
+  // The same changes, readable, go through.
+  std::vector<sync::Change> changes;
+  for (int i = 0; i < kChanges; ++i) {
+    changes.push_back(EditPerson(roster.people[i % 3], {{"school", "Gymnasium Ærøskøbing " + std::to_string(i)}},
+                                 Stamp(0, static_cast<uint32_t>(i + 1))));
+  }
+  CHECK(AckedSeq(Push(f, a1.token, Batch(1, changes))) == kChanges);
+}
+
 TEST_CASE("sync: --max-push bounds a push, the API's small-body limit does not", "[server][sync]") {
   ServerFixture f({"--max-body", "4096", "--max-push", "65536"});
   EnrolledDevice a1 = f.Enroll(f.centre_a());
