@@ -164,10 +164,6 @@ void Remember(store::Database& db, const char* key, int64_t value) {
   if (WriteMeta(db, key, std::to_string(value)).ok()) (void)tx->Commit();
 }
 
-}  // namespace
-
-namespace {
-
 // A push batch read from the outbox and encoded, ready to send.
 struct PushPlan {
   HttpRequest request;
@@ -185,8 +181,7 @@ struct PushFetch {
 
 // Reads the outbox after `after` (at most `limit` changes, stopping at a hole in the seqs, as a
 // batch numbers its changes from first_seq on) and encodes the batch, cut to max_batch_bytes.
-Result<PushPlan> PreparePush(store::Database& db, const SyncEngineOptions& options, int64_t after,
-                                    size_t limit) {
+Result<PushPlan> PreparePush(store::Database& db, const SyncEngineOptions& options, int64_t after, size_t limit) {
   PushPlan plan;
   MK_ASSIGN_OR_RETURN(std::vector<OutboxEntry> entries, ReadOutbox(db, after, limit, options.max_batch_plain_bytes));
   if (entries.empty()) return plan;
@@ -230,8 +225,9 @@ Status SyncEngine::Push(Run& run) {
   // With many changes waiting, batches are kept to pipeline_batch_changes so that there is a
   // next one to read and encode, and a last one to acknowledge, while one is at the server.
   const size_t pipeline = std::max<size_t>(1, options_.pipeline_batch_changes);
-  auto limit_now = [&] { return summary.waiting > static_cast<int64_t>(pipeline) ? std::min(batch_limit, pipeline)
-                                                                                  : batch_limit; };
+  auto limit_now = [&] {
+    return summary.waiting > static_cast<int64_t>(pipeline) ? std::min(batch_limit, pipeline) : batch_limit;
+  };
   auto send = [this, &run](HttpRequest request) {
     PushFetch f;
     f.sent_ms = store_.clock().NowMs();

@@ -14,6 +14,8 @@
 
 namespace mk::server {
 
+class PushSource;  // the changes of one push, decoded or being decoded (sqlite_server_sync.cpp)
+
 // DIR/server.db holds many centres in the schema every device uses (so the importer, the demo
 // data and the centre code are shared), and the server tables of server_schema.h.
 //
@@ -101,7 +103,8 @@ class SqliteServerStorage final : public ServerStorage {
   static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
   // Logs the server's own captured writes (in a transaction of its own); see sync_log.h.
   Status DrainOutbox(store::Store& s);
-  Result<PushResult> ApplyPushFrom(const DeviceRecord& device, class PushSource& source, int64_t now_ms);
+  // ApplyPush and ApplyPushStream: the changes come from `source` (sqlite_server_sync.cpp).
+  Result<PushResult> ApplyPushFrom(const DeviceRecord& device, PushSource& source, int64_t now_ms);
 
   std::string server_device_id_;  // set by Open, then read-only
 

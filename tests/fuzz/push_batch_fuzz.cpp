@@ -5,11 +5,11 @@
 // so inputs reach the checks behind the zstd frame and its checksum; clear: the rest is the
 // request body exactly as sent. Bit 1 set: the batch is renumbered to start at the seq the
 // server expects next, so the sequence check does not stop it.
+#include <vector>
+
 #include "fuzz_target.h"
 #include "fuzz_world.h"
 #include "sync/protocol/wire.h"
-
-#include <vector>
 
 using namespace mk;
 
