@@ -183,27 +183,20 @@ struct PushFetch {
 // batch numbers its changes from first_seq on) and encodes the batch, cut to max_batch_bytes.
 Result<PushPlan> PreparePush(store::Database& db, const SyncEngineOptions& options, int64_t after, size_t limit) {
   PushPlan plan;
-  MK_ASSIGN_OR_RETURN(std::vector<OutboxEntry> entries, ReadOutbox(db, after, limit, options.max_batch_plain_bytes));
-  if (entries.empty()) return plan;
-  size_t n = 1;
-  while (n < entries.size() && entries[n].seq == entries[n - 1].seq + 1) ++n;
-  entries.resize(n);
-  PushBatch batch;
-  batch.first_seq = entries.front().seq;
-  MK_ASSIGN_OR_RETURN(batch.clock_skew_ms, ReadMetaInt(db, kMetaClockSkew, 0));
-  batch.changes.reserve(n);
-  for (OutboxEntry& e : entries) batch.changes.push_back(std::move(e.change));
+  MK_ASSIGN_OR_RETURN(OutboxBatch batch, ReadOutboxBatch(db, after, limit, options.max_batch_plain_bytes));
+  size_t n = batch.writer.count();
+  if (n == 0) return plan;
+  MK_ASSIGN_OR_RETURN(const int64_t skew, ReadMetaInt(db, kMetaClockSkew, 0));
   plan.request.method = "POST";
   plan.request.path = "/v1/sync/push";
   plan.request.content_type = kSyncContentType;
-  plan.request.body = EncodePushBatch(batch);
+  plan.request.body = batch.writer.Encode(batch.first_seq, skew, n);
   // Sized by what goes on the wire: cut a batch that compresses to more than the limit, in
   // proportion and a tenth below it, until it fits (a single change always goes).
   for (int cuts = 0; plan.request.body.size() > options.max_batch_bytes && n > 1 && cuts < 16; ++cuts) {
     const double fits = static_cast<double>(options.max_batch_bytes) / static_cast<double>(plan.request.body.size());
     n = std::clamp<size_t>(static_cast<size_t>(static_cast<double>(n) * fits * 0.9), 1, n - 1);
-    batch.changes.resize(n);
-    plan.request.body = EncodePushBatch(batch);
+    plan.request.body = batch.writer.Encode(batch.first_seq, skew, n);
   }
   plan.first_seq = batch.first_seq;
   plan.last_seq = batch.first_seq + static_cast<int64_t>(n) - 1;

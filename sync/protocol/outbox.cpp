@@ -36,6 +36,56 @@ Result<std::vector<OutboxEntry>> ReadOutbox(store::Database& db, int64_t after_s
   return out;
 }
 
+Result<OutboxBatch> ReadOutboxBatch(store::Database& db, int64_t after_seq, size_t limit, size_t max_bytes) {
+  MK_ASSIGN_OR_RETURN(Statement * st, db.Cached(
+      "SELECT seq, tbl, key, op, hlc, device_time, fields FROM sync_outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2"));
+  st->Bind(1, after_seq).Bind(2, static_cast<int64_t>(limit));
+  OutboxBatch batch;
+  size_t bytes = 0;
+  std::string wire;
+  Status status;
+  while (bytes < max_bytes || batch.writer.count() == 0) {
+    auto row = st->Step();
+    if (!row.ok()) {
+      status = row.status();
+      break;
+    }
+    if (!*row) break;
+    const int64_t seq = st->ColumnInt(0);
+    if (batch.writer.count() == 0) {
+      batch.first_seq = seq;
+    } else if (seq != batch.first_seq + static_cast<int64_t>(batch.writer.count())) {
+      break;  // a hole: the batch ends before it
+    }
+    const std::string_view table = st->ColumnView(1);
+    const std::string_view key = st->ColumnView(2);
+    const auto op = ParseChangeOp(st->ColumnView(3));
+    if (!op) {
+      status = Corrupt("outbox entry " + std::to_string(seq) + " has an unknown operation");
+      break;
+    }
+    const std::string_view fields = st->ColumnView(6);
+    wire.clear();
+    if (!StoredFieldsToWire(table, *op, fields, wire)) {
+      Change c;
+      c.table = std::string(table);
+      c.op = *op;
+      c.fields = nlohmann::json::parse(fields, nullptr, false);
+      if (!c.fields.is_object()) {
+        status = Corrupt("outbox entry " + std::to_string(seq) + " has fields that are not a JSON object");
+        break;
+      }
+      wire = WireFieldsText(c);
+    }
+    batch.writer.Add(table, key, *op, static_cast<HlcStamp>(st->ColumnInt(4)), st->ColumnInt(5), wire);
+    bytes += fields.size() + key.size() + table.size() + 24;
+  }
+  const Status reset = st->Reset();
+  MK_RETURN_IF_ERROR(status);
+  MK_RETURN_IF_ERROR(reset);
+  return batch;
+}
+
 Status AcknowledgeOutbox(store::Database& db, int64_t seq) {
   // The stamps leave with the entries: keep the greatest, so the clock never reissues one.
   MK_ASSIGN_OR_RETURN(Statement* last, db.Cached("SELECT max(hlc) FROM sync_outbox WHERE seq <= ?1"));

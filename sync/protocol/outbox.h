@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "change.h"
+#include "wire.h"
 #include "sync/store/change_capture.h"
 #include "sync/store/database.h"
 
@@ -18,6 +19,17 @@ struct OutboxEntry {
 // Up to `limit` entries with seq > after_seq, oldest first, stopping early once the encoded
 // size passes `max_bytes` (at least one entry is returned when any waits).
 Result<std::vector<OutboxEntry>> ReadOutbox(store::Database& db, int64_t after_seq, size_t limit, size_t max_bytes);
+
+// The outbox after `after_seq` as a push batch, written from the stored text of the entries
+// (StoredFieldsToWire; an entry whose text it does not take is parsed and written by
+// WireFieldsText, and refused as ReadOutbox refuses it). It holds the entries whose seqs follow
+// one another from the first one on (a batch numbers its changes from first_seq), at most
+// `limit`, stopping early once ReadOutbox's measure of their size passes `max_bytes`.
+struct OutboxBatch {
+  int64_t first_seq = 0;  // 0 when nothing waits after after_seq
+  PushBatchWriter writer;
+};
+Result<OutboxBatch> ReadOutboxBatch(store::Database& db, int64_t after_seq, size_t limit, size_t max_bytes);
 
 // Removes the entries up to and including `seq` (the server acknowledged them), remembering
 // their greatest stamp in meta hlc_last.

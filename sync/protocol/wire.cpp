@@ -142,18 +142,6 @@ void AppendChange(std::string& out, HlcStamp& previous, std::string_view table, 
   out += ']';
 }
 
-// The "changes" array of a batch or page as JSON text.
-std::string EncodeChanges(const std::vector<Change>& changes) {
-  std::string out = "[";
-  HlcStamp previous = 0;
-  for (const Change& c : changes) {
-    if (out.size() > 1) out += ',';
-    AppendChange(out, previous, c.table, c.key, c.op, c.hlc, c.device_time_ms, WireFieldsText(c));
-  }
-  out += ']';
-  return out;
-}
-
 // Names change `i` of a batch or page in a message (built only when there is one to give).
 std::string Where(std::string_view what, size_t i) { return std::string(what) + ", change " + std::to_string(i); }
 
@@ -309,12 +297,137 @@ std::string PullPageWriter::Finish(int64_t cursor, bool more, int64_t server_tim
   return Compress(doc, CompressionLevelFor(doc.size()));
 }
 
-std::string EncodePushBatch(const PushBatch& batch) {
-  std::string doc = "{\"v\":" + std::to_string(kProtocolVersion) + ",\"first_seq\":" + std::to_string(batch.first_seq) +
-                    ",\"skew\":" + std::to_string(batch.clock_skew_ms) + ",\"changes\":";
-  doc += EncodeChanges(batch.changes);
-  doc += '}';
+namespace {
+
+// The end of the JSON string whose opening quote is at `pos` (one past its closing quote), or
+// npos when it is not one StoredFieldsToWire copies: a raw control character, an escape JSON
+// does not have, a \u escape of half a surrogate pair, or bytes that are not UTF-8.
+size_t EndOfPlainString(std::string_view text, size_t pos) {
+  bool ascii = true;
+  for (size_t i = pos + 1; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '"') {
+      if (!ascii && !IsValidUtf8(text.substr(pos + 1, i - pos - 1))) return std::string_view::npos;
+      return i + 1;
+    }
+    if (c < 0x20) return std::string_view::npos;
+    if (c >= 0x80) ascii = false;
+    if (c != '\\') continue;
+    if (++i == text.size()) return std::string_view::npos;
+    const char e = text[i];
+    if (e == 'u') {
+      if (i + 4 >= text.size()) return std::string_view::npos;
+      unsigned code = 0;
+      for (size_t k = 1; k <= 4; ++k) {
+        const char h = text[i + k];
+        const int digit = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                        : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+        if (digit < 0) return std::string_view::npos;
+        code = code * 16 + static_cast<unsigned>(digit);
+      }
+      if (code >= 0xD800 && code <= 0xDFFF) return std::string_view::npos;
+      i += 4;
+    } else if (std::strchr("\"\\/bfnrt", e) == nullptr || e == '\0') {
+      return std::string_view::npos;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// The end of the JSON number at `pos` when it is an integer of up to 18 digits or a decimal
+// without exponent of up to 18 digits before and after the point (values every parser reads
+// the same), else npos.
+size_t EndOfPlainNumber(std::string_view text, size_t pos) {
+  size_t i = pos;
+  if (i < text.size() && text[i] == '-') ++i;
+  const auto digits = [&] {
+    const size_t from = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    return i - from;
+  };
+  const size_t whole_from = i;
+  const size_t whole = digits();
+  if (whole == 0 || whole > 18 || (whole > 1 && text[whole_from] == '0')) return std::string_view::npos;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    const size_t fraction = digits();
+    if (fraction == 0 || fraction > 18) return std::string_view::npos;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) return std::string_view::npos;
+  return i;
+}
+
+}  // namespace
+
+bool StoredFieldsToWire(std::string_view table, ChangeOp op, std::string_view stored, std::string& out) {
+  const store::SyncTable* t = nullptr;
+  if (op == ChangeOp::kUpsert) {
+    t = store::FindSyncTable(table);
+    if (t && KeyInFieldsOnWire(*t)) t = nullptr;
+  }
+  if (stored.size() < 2 || stored.front() != '{' || stored.back() != '}') return false;
+  std::string wire = "{";
+  size_t pos = 1;
+  const size_t end = stored.size() - 1;
+  while (pos < end) {
+    // "name":
+    if (stored[pos] != '"') return false;
+    const size_t name_end = stored.find('"', pos + 1);
+    if (name_end == std::string_view::npos || name_end >= end) return false;
+    const std::string_view name = stored.substr(pos + 1, name_end - pos - 1);
+    for (const char c : name) {
+      if (c == '\\' || static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x80) return false;
+    }
+    if (name_end + 1 >= end || stored[name_end + 1] != ':') return false;
+    const size_t value = name_end + 2;
+    if (value >= end) return false;
+    size_t value_end = std::string_view::npos;
+    switch (stored[value]) {
+      case '"': value_end = EndOfPlainString(stored, value); break;
+      case 'n': value_end = stored.substr(value, 4) == "null" ? value + 4 : value_end; break;
+      case 't': value_end = stored.substr(value, 4) == "true" ? value + 4 : value_end; break;
+      case 'f': value_end = stored.substr(value, 5) == "false" ? value + 5 : value_end; break;
+      default: value_end = EndOfPlainNumber(stored, value);
+    }
+    if (value_end == std::string_view::npos || value_end > end) return false;
+    const bool key_column =
+        t && std::find(t->key_columns.begin(), t->key_columns.end(), name) != t->key_columns.end();
+    if (!key_column) {
+      if (wire.size() > 1) wire += ',';
+      wire.append(stored.data() + pos, value_end - pos);
+    }
+    pos = value_end;
+    if (pos < end) {
+      if (stored[pos] != ',' || pos + 1 == end) return false;
+      ++pos;
+    }
+  }
+  wire += '}';
+  out += wire;
+  return true;
+}
+
+void PushBatchWriter::Add(std::string_view table, std::string_view key, ChangeOp op, HlcStamp hlc,
+                          int64_t device_time_ms, std::string_view fields_text) {
+  if (!ends_.empty()) text_ += ',';
+  AppendChange(text_, previous_, table, key, op, hlc, device_time_ms, fields_text);
+  ends_.push_back(text_.size());
+}
+
+std::string PushBatchWriter::Encode(int64_t first_seq, int64_t clock_skew_ms, size_t n) const {
+  std::string doc = "{\"v\":" + std::to_string(kProtocolVersion) + ",\"first_seq\":" + std::to_string(first_seq) +
+                    ",\"skew\":" + std::to_string(clock_skew_ms) + ",\"changes\":[";
+  doc.append(text_, 0, plain_bytes(n));
+  doc += "]}";
   return Compress(doc, CompressionLevelFor(doc.size()));
+}
+
+std::string EncodePushBatch(const PushBatch& batch) {
+  PushBatchWriter writer;
+  for (const Change& c : batch.changes) {
+    writer.Add(c.table, c.key, c.op, c.hlc, c.device_time_ms, WireFieldsText(c));
+  }
+  return writer.Encode(batch.first_seq, batch.clock_skew_ms, writer.count());
 }
 
 namespace {

@@ -77,6 +77,36 @@ class PullPageWriter {
   HlcStamp previous_ = 0;
 };
 
+// The wire text of fields kept as the text of a JSON object (an outbox entry's): the same fields
+// WireFieldsText gives for the parsed object, written by copying the text and leaving out the
+// key columns a whole-row upsert does not send, with no parse. It takes the plain layout SQLite's
+// json_object writes: a flat object without whitespace whose names need no escape and whose
+// values are strings (valid UTF-8), integers of up to 18 digits, decimals without exponent, null,
+// true or false. For anything else it returns false and leaves `out` alone: parse the text and
+// use WireFieldsText.
+bool StoredFieldsToWire(std::string_view table, ChangeOp op, std::string_view stored, std::string& out);
+
+// Writes a push batch change by change from fields already in wire text (WireFieldsText or
+// StoredFieldsToWire), so a device pushing its outbox neither parses nor re-serialises them.
+// Encode(n) decodes with DecodePushBatch exactly like EncodePushBatch of the first n changes.
+class PushBatchWriter {
+ public:
+  // `fields_text` must be a JSON object.
+  void Add(std::string_view table, std::string_view key, ChangeOp op, HlcStamp hlc, int64_t device_time_ms,
+           std::string_view fields_text);
+  size_t count() const { return ends_.size(); }
+  // Bytes of JSON the first `n` changes take (what bounds a batch's memory).
+  size_t plain_bytes(size_t n) const { return n == 0 ? 0 : ends_[n - 1]; }
+  // The compressed batch of the first `n` changes added, numbered from first_seq.
+  // REQUIRES: n <= count()
+  std::string Encode(int64_t first_seq, int64_t clock_skew_ms, size_t n) const;
+
+ private:
+  std::string text_;          // the changes so far, separated by commas
+  std::vector<size_t> ends_;  // where each change's text ends in text_
+  HlcStamp previous_ = 0;
+};
+
 std::string EncodePushBatch(const PushBatch& batch);
 Result<PushBatch> DecodePushBatch(std::string_view bytes);
 

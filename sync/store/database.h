@@ -97,6 +97,12 @@ class Statement {
 
   int ColumnCount() const { return sqlite3_column_count(stmt_); }
   std::string ColumnText(int col) const;
+  // The column's text without a copy: valid until the next Step or Reset (read each column one
+  // way only: another type conversion of the same column may move it).
+  std::string_view ColumnView(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string_view();
+  }
   int64_t ColumnInt(int col) const { return sqlite3_column_int64(stmt_, col); }
   double ColumnDouble(int col) const { return sqlite3_column_double(stmt_, col); }
   bool ColumnIsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }

@@ -89,6 +89,83 @@ TEST_CASE("A pull page written from stored wire text reads like an encoded page"
   CHECK(page->changes == expected);
 }
 
+TEST_CASE("Stored fields text is copied to the wire and reads like the parsed fields", "[protocol][wire]") {
+  struct Case {
+    const char* table;
+    ChangeOp op;
+    std::string stored;
+  };
+  const std::vector<Case> cases = {
+      // As json_object writes an attendance row: the key columns stay home.
+      {"attendance", ChangeOp::kUpsert,
+       R"({"session_id":"s1","person_id":"p1","status":"present","checked_in_at":1795766400000,)"
+       R"("method":"kiosk_search","device_id":"d1","left_at":null,"note":"\u00c6r\u00f8sk\u00f8bing \"Nord\"\\",)"
+       R"("status_by":"kiosk","updated_at":-1795766400000})"},
+      {"attendance", ChangeOp::kUpsert, "{\"session_id\":\"s1\",\"note\":\"Ærøskøbing, Łukasz Müller, Ørsted\\n\\t\"}"},
+      // People merge per field and keep every field; values of each kind.
+      {"people", ChangeOp::kUpsert,
+       R"({"id":"p1","first_name":"Łukasz","share":0.25,"count":-0,"big":123456789012345678,"ok":true,"no":false,)"
+       R"("esc":"\/\b\f\r\u001f"})"},
+      {"people", ChangeOp::kUpsert, "{}"},
+      {"attendance", ChangeOp::kDelete, "{}"},
+      {"attendance", ChangeOp::kDelete, R"({"session_id":"s1"})"},  // only an upsert leaves the key out
+      {"no_such_table", ChangeOp::kUpsert, R"({"a":1})"},
+  };
+  for (const Case& k : cases) {
+    CAPTURE(k.stored);
+    Change parsed;
+    parsed.table = k.table;
+    parsed.op = k.op;
+    parsed.fields = nlohmann::json::parse(k.stored);
+    std::string wire = "kept:";
+    REQUIRE(StoredFieldsToWire(k.table, k.op, k.stored, wire));
+    REQUIRE(wire.substr(0, 5) == "kept:");
+    CHECK(nlohmann::json::parse(wire.substr(5)) == nlohmann::json::parse(WireFieldsText(parsed)));
+  }
+  std::string wire;
+  REQUIRE(StoredFieldsToWire("attendance", ChangeOp::kUpsert, cases[0].stored, wire));
+  CHECK(wire.find("session_id") == std::string::npos);
+  CHECK(wire.find("person_id") == std::string::npos);
+}
+
+TEST_CASE("Stored fields text in any other layout is left to the JSON library", "[protocol][wire]") {
+  const std::vector<std::string> refused = {
+      "", "{", "}", "[]", "null", R"( {"a":1})", R"({"a":1} )", R"({ "a":1})", R"({"a" :1})", R"({"a":1,})",
+      R"({"a":1,,"b":2})", R"({"a":{}})", R"({"a":[1]})", R"({"a":1e5})", R"({"a":1.5E3})", R"({"a":01})",
+      R"({"a":1.})", R"({"a":.5})", R"({"a":-})", R"({"a":1234567890123456789})", R"({"a":nul})", R"({"a":True})",
+      R"({"a":"b)", R"({"a":"b"})" "}", R"({"a\u0062":1})", R"({"a":"\x"})", R"({"a":"\u12G4"})",
+      R"({"a":"\ud800"})", R"({"a":"\udc00x"})", "{\"a\":\"line\nbreak\"}", "{\"a\":\"\xff\"}",
+      "{\"a\":\"\xc3\"}", "{\"\xc3\xa9\":1}", R"({"a":1"b":2})", R"({"a"})", R"({"a":})", R"({a:1})",
+  };
+  for (const std::string& text : refused) {
+    CAPTURE(text);
+    std::string out = "unchanged";
+    CHECK_FALSE(StoredFieldsToWire("people", ChangeOp::kUpsert, text, out));
+    CHECK(out == "unchanged");
+  }
+}
+
+TEST_CASE("A push batch written change by change reads like an encoded batch, cut anywhere", "[protocol][wire]") {
+  const std::vector<Change> changes = SomeChanges();
+  PushBatchWriter writer;
+  for (const Change& c : changes) writer.Add(c.table, c.key, c.op, c.hlc, c.device_time_ms, WireFieldsText(c));
+  REQUIRE(writer.count() == changes.size());
+  for (size_t n : {size_t{0}, size_t{1}, size_t{2}, size_t{7}, changes.size()}) {
+    CAPTURE(n);
+    PushBatch expected;
+    expected.first_seq = 40;
+    expected.clock_skew_ms = -12;
+    expected.changes.assign(changes.begin(), changes.begin() + static_cast<std::ptrdiff_t>(n));
+    auto decoded = DecodePushBatch(writer.Encode(40, -12, n));
+    REQUIRE(decoded.ok());
+    CHECK(decoded->first_seq == 40);
+    CHECK(decoded->clock_skew_ms == -12);
+    CHECK(decoded->changes == expected.changes);
+    CHECK(writer.Encode(40, -12, n) == EncodePushBatch(expected));
+    CHECK(writer.plain_bytes(n) <= writer.plain_bytes(changes.size()));
+  }
+}
+
 TEST_CASE("Fields are written as JSON text exactly as the JSON library writes them", "[protocol][wire]") {
   // The server's log stores this text and pages are written from it: whichever path wrote a
   // value, the bytes must be the same.
