@@ -218,9 +218,8 @@ Status SyncEngine::Push(Run& run) {
   // With many changes waiting, batches are kept to pipeline_batch_changes so that there is a
   // next one to read and encode, and a last one to acknowledge, while one is at the server.
   const size_t pipeline = std::max<size_t>(1, options_.pipeline_batch_changes);
-  auto limit_now = [&] {
-    return summary.waiting > static_cast<int64_t>(pipeline) ? std::min(batch_limit, pipeline) : batch_limit;
-  };
+  const bool pipelined = summary.waiting > static_cast<int64_t>(pipeline);
+  auto limit_now = [&] { return pipelined ? std::min(batch_limit, pipeline) : batch_limit; };
   auto send = [this, &run](HttpRequest request) {
     PushFetch f;
     f.sent_ms = store_.clock().NowMs();
@@ -247,7 +246,13 @@ Status SyncEngine::Push(Run& run) {
         in_flight.wait();
         return prepared.status();
       }
-      if (prepared->n > 0) next = std::move(*prepared);
+      if (prepared->n > 0) {
+        next = std::move(*prepared);
+      } else if (pipelined) {
+        // The last batch of a long push is at the server: move the write-ahead log into the
+        // database now, so that the acknowledgement to come does not do it while nothing else runs.
+        (void)db.Exec("PRAGMA wal_checkpoint(PASSIVE)");
+      }
     }
     PushFetch f = in_flight.get();
     const size_t n = plan.n;
