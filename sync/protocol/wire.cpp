@@ -222,6 +222,19 @@ std::string Compress(std::string_view plain, int level) {
 Result<std::string> Decompress(std::string_view compressed, size_t max_bytes) {
   if (compressed.empty()) return InvalidArgument("the body is empty");
   std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+  // A whole frame that states its size (as Compress writes them) is unpacked in one go, straight
+  // into its place. Only when the size is within reason for the bytes that came (a small body
+  // claiming a huge size would reserve memory for nothing); anything wrong with the frame is left
+  // to the stream below, which names it.
+  const unsigned long long stated = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
+  if (stated != ZSTD_CONTENTSIZE_UNKNOWN && stated != ZSTD_CONTENTSIZE_ERROR && stated <= max_bytes &&
+      stated <= 256 * static_cast<unsigned long long>(compressed.size()) + 64 * 1024 &&
+      ZSTD_findFrameCompressedSize(compressed.data(), compressed.size()) == compressed.size()) {
+    std::string whole(static_cast<size_t>(stated), '\0');
+    const size_t n = ZSTD_decompressDCtx(dctx.get(), whole.data(), whole.size(), compressed.data(), compressed.size());
+    if (!ZSTD_isError(n) && n == whole.size()) return whole;
+    ZSTD_DCtx_reset(dctx.get(), ZSTD_reset_session_and_parameters);
+  }
   std::string out;
   ZSTD_inBuffer in{compressed.data(), compressed.size(), 0};
   std::string chunk(64 * 1024, '\0');

@@ -400,7 +400,7 @@ Status ApiServer::Bind() {
     }
     // Method and path only: query strings, headers (tokens) and bodies (codes) stay out.
     WriteLog(UtcStamp(clock_.NowMs()) + " " + LogSafe(req.method, 16) + " " + LogSafe(req.path, 200) + " " +
-             std::to_string(res.status) + " " + std::to_string(res.body.size()) + "B " + duration + " device=" +
+             std::to_string(res.status) + " " + std::to_string(res.body.empty() ? res.content_length_ : res.body.size()) + "B " + duration + " device=" +
              (tl_trace.device_id.empty() ? "-" : tl_trace.device_id));
     if (tl_trace.started) in_flight_.fetch_sub(1);
     tl_trace.started = false;

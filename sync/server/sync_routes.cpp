@@ -94,7 +94,15 @@ void SyncRoutes::Push(const Request& req, Response& res) {
       return SendError(res, 403, "foreign_centre", "nothing of the batch was applied: " + pushed->message);
   }
   res.status = 200;
-  res.set_content(sync::EncodePushAck(pushed->ack), "application/json");
+  // The decoded batch (thousands of changes) is given back after the answer has gone out.
+  std::shared_ptr<sync::PushBatchStream> spent(std::move(*batch));
+  auto answer = std::make_shared<const std::string>(sync::EncodePushAck(pushed->ack));
+  res.set_content_provider(
+      answer->size(), "application/json",
+      [answer](size_t offset, size_t length, httplib::DataSink& sink) {
+        return sink.write(answer->data() + offset, length);
+      },
+      [spent](bool) {});
 }
 
 void SyncRoutes::Pull(const Request& req, Response& res) {

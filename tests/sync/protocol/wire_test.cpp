@@ -1,5 +1,8 @@
 // The wire format: round trips, and every kind of damage refused with a clear message.
 #include <catch2/catch.hpp>
+#include <zstd.h>
+
+#include <memory>
 
 #include "sync/protocol/wire.h"
 
@@ -389,6 +392,55 @@ TEST_CASE("Damaged bodies are refused, never half-read", "[protocol][wire]") {
     REQUIRE_FALSE(r.ok());
     CHECK_THAT(r.status().message(), Catch::Contains("more than"));
   }
+}
+
+TEST_CASE("A body is unpacked whole or as a stream with the same result and the same faults", "[protocol][wire]") {
+  PushBatch batch;
+  batch.first_seq = 1;
+  batch.changes = SomeChanges();
+  const std::string good = EncodePushBatch(batch);
+  auto plain = Decompress(good);
+  REQUIRE(plain.ok());
+  CHECK(DecodePushBatch(good)->changes == batch.changes);
+
+  // A frame that does not state its size, and one that states a size far beyond its bytes
+  // (a run of spaces), take the stream: the same text comes out.
+  const auto compress_without_size = [](std::string_view text) {
+    std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
+    ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_contentSizeFlag, 0);
+    ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_checksumFlag, 1);
+    std::string out(ZSTD_compressBound(text.size()), '\0');
+    out.resize(ZSTD_compress2(cctx.get(), out.data(), out.size(), text.data(), text.size()));
+    return out;
+  };
+  auto unsized = Decompress(compress_without_size(*plain));
+  REQUIRE(unsized.ok());
+  CHECK(*unsized == *plain);
+  const std::string spaces(4 * 1024 * 1024, ' ');
+  const std::string sparse = Compress(spaces, 1);
+  REQUIRE(sparse.size() * 256 + 64 * 1024 < spaces.size());
+  auto unpacked = Decompress(sparse);
+  REQUIRE(unpacked.ok());
+  CHECK(*unpacked == spaces);
+  auto empty = Decompress(Compress(""));
+  REQUIRE(empty.ok());
+  CHECK(empty->empty());
+
+  // Faults are named by the stream, whichever way the frame looked.
+  auto trailing = Decompress(good + "x");
+  REQUIRE_FALSE(trailing.ok());
+  CHECK(trailing.status().message() == "the body has bytes after its end");
+  auto cut = Decompress(good.substr(0, good.size() - 1));
+  REQUIRE_FALSE(cut.ok());
+  CHECK(cut.status().message() == "the body is truncated (the compressed data ends early)");
+  std::string bad_sum = good;
+  bad_sum.back() = static_cast<char>(bad_sum.back() ^ 0x01);
+  auto sum = Decompress(bad_sum);
+  REQUIRE_FALSE(sum.ok());
+  CHECK_THAT(sum.status().message(), Catch::StartsWith("the body is not valid zstd data ("));
+  auto small_limit = Decompress(good, plain->size() - 1);
+  REQUIRE_FALSE(small_limit.ok());
+  CHECK_THAT(small_limit.status().message(), Catch::Contains("more than"));
 }
 
 }  // namespace
