@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fuzz_world.h"
@@ -51,6 +52,18 @@ T Must(Result<T> r, const char* what) {
 }
 
 }  // namespace
+
+// Fields text as the capture triggers store it in the outbox: an attendance row (whole-row
+// merge, key columns left out on the wire) and a person's edit (merged per field).
+std::vector<std::pair<std::string, std::string>> StoredFieldsSeeds() {
+  return {
+      {"stored-attendance",
+       R"({"session_id":"0193a000-0000-7000-8000-000000000001","person_id":"0193a000-0000-7000-8000-000000000002",)"
+       R"("status":"late","checked_in_at":1795766400000,"method":"kiosk_search","device_id":"kiosk-1",)"
+       R"("left_at":null,"note":"\"Ærøskøbing\"\\\n","updated_at":1795766400000,"status_by":"trainer"})"},
+      {"stored-person", R"({"last_name":"Ørsted-Müller","first_name":"Łukasz","share":0.25,"visits":-3})"},
+  };
+}
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -137,6 +150,10 @@ int main(int argc, char** argv) {
   Put("bundle", "check-ins-file", std::string(1, '\0') + sync::EncodeBundle(header, sync::EncodePushBatch(last), key));
   Put("bundle", "first-40-file", std::string(1, '\0') + sync::EncodeBundle(header, sync::EncodePushBatch(first), key));
   Put("bundle", "check-ins-json", std::string(1, '\3') + *sync::Decompress(sync::EncodePushBatch(last)));
+
+  // Outbox entries' stored fields as the capture triggers write them (json_object), which a
+  // device copies to the wire unparsed: the push_batch target checks that copy.
+  for (const auto& [name, text] : StoredFieldsSeeds()) Put("push_batch", name, std::string(1, '\0') + text);
 
   // Registration spreadsheets as centres keep them.
   const std::string course = sessions.front().course_code.empty() ? sessions.front().course_title

@@ -4,7 +4,8 @@
 // Byte 0 of an input chooses its form. Bit 0 set: the rest is the batch's JSON, compressed here
 // so inputs reach the checks behind the zstd frame and its checksum; clear: the rest is the
 // request body exactly as sent. Bit 1 set: the batch is renumbered to start at the seq the
-// server expects next, so the sequence check does not stop it.
+// server expects next, so the sequence check does not stop it. The rest is also taken as an
+// outbox entry's stored fields text, which a device copies to the wire without parsing.
 #include <vector>
 
 #include "fuzz_target.h"
@@ -41,6 +42,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       MK_FUZZ_CHECK(changes == batch->changes);
     }
     if (!batch.ok() && !streamed.ok()) MK_FUZZ_CHECK(streamed.message() == batch.status().message());
+  }
+  // The input as an outbox entry's stored fields: what the device copies to the wire without
+  // parsing must read exactly like the parsed fields written again (StoredFieldsToWire).
+  for (const char* table : {"attendance", "people"}) {
+    std::string copied;
+    if (!sync::StoredFieldsToWire(table, sync::ChangeOp::kUpsert, rest, copied)) continue;
+    sync::Change parsed;
+    parsed.table = table;
+    parsed.fields = nlohmann::json::parse(rest, nullptr, false);
+    MK_FUZZ_CHECK(parsed.fields.is_object());
+    MK_FUZZ_CHECK(nlohmann::json::parse(copied, nullptr, false) ==
+                  nlohmann::json::parse(sync::WireFieldsText(parsed), nullptr, false));
   }
   if (!batch.ok()) {
     fuzz::Note("not decoded: " + batch.status().message());
