@@ -53,6 +53,8 @@ Result<std::unique_ptr<SqliteServerStorage>> SqliteServerStorage::Open(const std
     }
     storage->idle_.push_back(std::move(s));
   }
+  MK_ASSIGN_OR_RETURN(storage->merger_, store::Store::Open(path, clock, store::ChangeCapture::Mode::kClockOnly));
+  sqlite3_wal_hook(storage->merger_->db().handle(), &SqliteServerStorage::OnWalCommit, storage.get());
   return storage;
 }
 

@@ -112,6 +112,13 @@ class SqliteServerStorage final : public ServerStorage {
   std::condition_variable available_;
   std::vector<std::unique_ptr<store::Store>> idle_;  // GUARDED_BY(mu_)
 
+  // Pushes are merged on a connection of their own, one push at a time (SQLite has one writer at
+  // a time anyway). It has no capture triggers (ChangeCapture::Mode::kClockOnly): a push is
+  // applied with capture suppressed, and a suppressed trigger still costs SQLite a trigger
+  // program for every row the merge writes.
+  std::mutex merge_mu_;
+  std::unique_ptr<store::Store> merger_;  // GUARDED_BY(merge_mu_)
+
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_wanted_;
   bool checkpoint_due_ = false;  // GUARDED_BY(checkpoint_mu_)

@@ -171,7 +171,7 @@ Status RememberStamp(Database& db, HlcStamp stamp) {
   return st->Run();
 }
 
-Result<std::unique_ptr<ChangeCapture>> ChangeCapture::Install(Database& db, Clock* wall) {
+Result<std::unique_ptr<ChangeCapture>> ChangeCapture::Install(Database& db, Clock* wall, Mode mode) {
   MK_ASSIGN_OR_RETURN(HlcStamp last, LastStamp(db, wall->NowMs()));
   std::unique_ptr<ChangeCapture> capture(new ChangeCapture(db, wall, last));
   sqlite3* h = db.handle();
@@ -189,6 +189,7 @@ Result<std::unique_ptr<ChangeCapture>> ChangeCapture::Install(Database& db, Cloc
     const int rc = sqlite3_create_function_v2(h, f.name, f.args, flags, capture.get(), f.fn, nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return SqliteStatus(rc, h, std::string("registering ") + f.name);
   }
+  if (mode == Mode::kClockOnly) return capture;
   std::string sql;
   for (const SyncTable& t : SyncTables()) sql += TriggersFor(t);
   sql += kClockTrigger;

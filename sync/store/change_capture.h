@@ -27,8 +27,17 @@ namespace mk::store {
 // Thread safety: like the Database it is installed on (one thread at a time).
 class ChangeCapture {
  public:
+  // What Install puts on the connection.
+  enum class Mode {
+    kRecord,     // the functions and the triggers: every write is recorded
+    // The functions and the clock only, no triggers: nothing written through the connection is
+    // recorded. For a connection that only ever applies changes recorded elsewhere (the server's
+    // merge of pushed changes), where a suppressed trigger would still cost SQLite a trigger
+    // program for every row written.
+    kClockOnly,
+  };
   // `db` and `wall` outlive the returned object; uninstall happens when it dies.
-  static Result<std::unique_ptr<ChangeCapture>> Install(Database& db, Clock* wall);
+  static Result<std::unique_ptr<ChangeCapture>> Install(Database& db, Clock* wall, Mode mode = Mode::kRecord);
   ~ChangeCapture();
   ChangeCapture(const ChangeCapture&) = delete;
   ChangeCapture& operator=(const ChangeCapture&) = delete;

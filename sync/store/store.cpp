@@ -16,7 +16,7 @@ Result<std::optional<std::string>> ReadMeta(Database& db, std::string_view key) 
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Clock* clock) {
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Clock* clock, ChangeCapture::Mode capture) {
   assert(clock && "Store::Open needs a clock");
   MK_ASSIGN_OR_RETURN(Database db, Database::Open(path));
   MK_RETURN_IF_ERROR(Migrate(db));
@@ -41,7 +41,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Clock* clock
     MK_RETURN_IF_ERROR(tx.Commit());
   }
   std::unique_ptr<Store> store(new Store(std::move(db), clock, *device_id));
-  MK_ASSIGN_OR_RETURN(store->capture_, ChangeCapture::Install(store->db_, clock));
+  MK_ASSIGN_OR_RETURN(store->capture_, ChangeCapture::Install(store->db_, clock, capture));
   return store;
 }
 

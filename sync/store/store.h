@@ -68,8 +68,11 @@ class Store {
  public:
   // Opens (creating if needed) the database file and migrates it to the current schema.
   // The first open gives the device its id (UUIDv7, kept in meta.device_id). Installs change
-  // capture, so every write through this Store lands in the outbox in its own transaction.
-  static Result<std::unique_ptr<Store>> Open(const std::string& path, Clock* clock);
+  // capture, so every write through this Store lands in the outbox in its own transaction
+  // (ChangeCapture::Mode::kClockOnly: none does; only for a Store that merges changes recorded
+  // elsewhere and never writes anything of its own).
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, Clock* clock,
+                                             ChangeCapture::Mode capture = ChangeCapture::Mode::kRecord);
 
   Database& db() { return db_; }
   // Records every write of a replicated table in the outbox (installed by Open).
