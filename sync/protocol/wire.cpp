@@ -18,6 +18,7 @@
 #include <thread>
 #include <memory>
 
+#include "merge.h"
 #include "sync/common/text_encoding.h"
 #include "sync/store/sync_tables.h"
 
@@ -474,10 +475,17 @@ Result<PushBatch> DecodePushBatch(std::string_view bytes) {
 // does not parse) hands the whole body to DecodePushBatch's code, whose result or message is then
 // the stream's: the changes already handed out must be its first ones, else the batch is refused.
 
+CheckedChange CheckChange(Change change) {
+  CheckedChange out{std::move(change), Status::Ok(), std::string()};
+  out.validity = ValidateChange(out.change);
+  if (out.validity.ok()) out.wire_fields = WireFieldsText(out.change);
+  return out;
+}
+
 struct PushBatchStream::Shared {
   std::mutex mu;
   std::condition_variable more;
-  std::deque<Change> changes;  // a deque: handing out a change never moves the ones before
+  std::deque<CheckedChange> changes;  // a deque: handing out a change never moves the ones before
   bool done = false;
   bool stop = false;  // the stream is being destroyed: decoding may end early
   Status error;
@@ -549,7 +557,7 @@ Result<std::unique_ptr<PushBatchStream>> PushBatchStream::Open(std::string_view 
     MK_ASSIGN_OR_RETURN(PushBatch batch, DecodePlainPushBatch(text));
     stream->first_seq_ = batch.first_seq;
     stream->clock_skew_ms_ = batch.clock_skew_ms;
-    for (Change& c : batch.changes) stream->shared_->changes.push_back(std::move(c));
+    for (Change& c : batch.changes) stream->shared_->changes.push_back(CheckChange(std::move(c)));
     stream->shared_->done = true;
     return stream;
   }
@@ -570,10 +578,10 @@ PushBatchStream::~PushBatchStream() {
 void PushBatchStream::Decode() {
   const std::string_view text = plain_;
   const size_t end = text.size() - 2;  // before the closing "]}"
-  std::vector<Change> chunk;
+  std::vector<CheckedChange> chunk;
   auto hand_over = [&](bool last, Status error) {
     std::lock_guard<std::mutex> lock(shared_->mu);
-    for (Change& c : chunk) shared_->changes.push_back(std::move(c));
+    for (CheckedChange& c : chunk) shared_->changes.push_back(std::move(c));
     chunk.clear();
     if (last) {
       shared_->done = true;
@@ -590,9 +598,11 @@ void PushBatchStream::Decode() {
     const size_t before = shared_->changes.size();
     bool same = batch->first_seq == first_seq_ && batch->clock_skew_ms == clock_skew_ms_ &&
                 batch->changes.size() >= before;
-    for (size_t i = 0; same && i < before; ++i) same = shared_->changes[i] == batch->changes[i];
+    for (size_t i = 0; same && i < before; ++i) same = shared_->changes[i].change == batch->changes[i];
     if (same) {
-      for (size_t i = before; i < batch->changes.size(); ++i) shared_->changes.push_back(std::move(batch->changes[i]));
+      for (size_t i = before; i < batch->changes.size(); ++i) {
+        shared_->changes.push_back(CheckChange(std::move(batch->changes[i])));
+      }
     } else {
       shared_->error = InvalidArgument("the push batch holds its header or its changes more than once");
     }
@@ -610,7 +620,7 @@ void PushBatchStream::Decode() {
     if (e.is_discarded()) return whole_body();
     auto c = DecodeChange(e, i, "the push batch", previous);
     if (!c.ok()) return whole_body();
-    chunk.push_back(std::move(*c));
+    chunk.push_back(CheckChange(std::move(*c)));
     ++i;
     pos = close;
     if (pos < end) {
@@ -622,12 +632,12 @@ void PushBatchStream::Decode() {
   hand_over(true, Status::Ok());
 }
 
-Result<const Change*> PushBatchStream::Next() {
+Result<CheckedChange*> PushBatchStream::Next() {
   std::unique_lock<std::mutex> lock(shared_->mu);
   shared_->more.wait(lock, [&] { return next_ < shared_->changes.size() || shared_->done; });
   if (next_ < shared_->changes.size()) return &shared_->changes[next_++];
   if (!shared_->error.ok()) return shared_->error;
-  return static_cast<const Change*>(nullptr);
+  return static_cast<CheckedChange*>(nullptr);
 }
 
 Status PushBatchStream::Finish() {

@@ -110,6 +110,16 @@ class PushBatchWriter {
 std::string EncodePushBatch(const PushBatch& batch);
 Result<PushBatch> DecodePushBatch(std::string_view bytes);
 
+// A change of a push batch with what a server needs of it that no database decides: whether it
+// is valid (ValidateChange, merge.h) and its fields as the server's log keeps them
+// (WireFieldsText). A PushBatchStream works both out on its decoding thread, beside the merge.
+struct CheckedChange {
+  Change change;
+  Status validity;
+  std::string wire_fields;  // empty when the change is not valid
+};
+CheckedChange CheckChange(Change change);
+
 // A push batch decoded while it is used: Open unpacks the body and reads the header; the changes
 // are decoded on a thread of the stream's own, so a server merges the first changes while the
 // later ones are still being decoded. It takes exactly what DecodePushBatch takes, with the same
@@ -126,9 +136,9 @@ class PushBatchStream {
 
   int64_t first_seq() const { return first_seq_; }
   int64_t clock_skew_ms() const { return clock_skew_ms_; }
-  // The next change (alive as long as the stream), nullptr after the last one, or why the batch
-  // cannot be read.
-  Result<const Change*> Next();
+  // The next change, checked (alive as long as the stream; its user may take its wire_fields), nullptr
+  // after the last one, or why the batch cannot be read.
+  Result<CheckedChange*> Next();
   // Waits until every change is decoded: ok when the whole batch could be read.
   Status Finish();
 

@@ -2,6 +2,7 @@
 #include "sqlite_server_storage.h"
 
 #include <algorithm>
+#include <deque>
 #include <nlohmann/json.hpp>
 
 #include "sync/protocol/bundle.h"
@@ -91,8 +92,10 @@ class PushSource {
   virtual ~PushSource() = default;
   virtual int64_t first_seq() const = 0;
   virtual int64_t clock_skew_ms() const = 0;
-  // The next change, nullptr after the last, or why the batch cannot be read.
-  virtual Result<const sync::Change*> Next() = 0;
+  // The next change, checked (sync::CheckChange), nullptr after the last, or why the batch cannot
+  // be read. The caller may take its wire_fields. A change stays alive at least until the next
+  // one but one is asked for.
+  virtual Result<sync::CheckedChange*> Next() = 0;
   // Ok when the whole batch can be read (waits for the decoding to end).
   virtual Status Finish() = 0;
 };
@@ -104,14 +107,20 @@ class BatchSource final : public PushSource {
   explicit BatchSource(const sync::PushBatch& batch) : batch_(batch) {}
   int64_t first_seq() const override { return batch_.first_seq; }
   int64_t clock_skew_ms() const override { return batch_.clock_skew_ms; }
-  Result<const sync::Change*> Next() override {
-    return next_ < batch_.changes.size() ? &batch_.changes[next_++] : nullptr;
+  Result<sync::CheckedChange*> Next() override {
+    if (next_ == batch_.changes.size()) return nullptr;
+    // The caller holds the change before the one it asks for, no older one: a bundle's batch
+    // is not copied whole.
+    if (checked_.size() == 2) checked_.pop_front();
+    checked_.push_back(sync::CheckChange(batch_.changes[next_++]));
+    return &checked_.back();
   }
   Status Finish() override { return Status::Ok(); }
 
  private:
   const sync::PushBatch& batch_;
   size_t next_ = 0;
+  std::deque<sync::CheckedChange> checked_;  // a deque: the change handed out before stays where it is
 };
 
 class StreamSource final : public PushSource {
@@ -119,7 +128,7 @@ class StreamSource final : public PushSource {
   explicit StreamSource(sync::PushBatchStream& stream) : stream_(stream) {}
   int64_t first_seq() const override { return stream_.first_seq(); }
   int64_t clock_skew_ms() const override { return stream_.clock_skew_ms(); }
-  Result<const sync::Change*> Next() override { return stream_.Next(); }
+  Result<sync::CheckedChange*> Next() override { return stream_.Next(); }
   Status Finish() override { return stream_.Finish(); }
 
  private:
@@ -169,8 +178,9 @@ Status ApplyBatchWithin(Database& db, store::ChangeCapture& capture, const Devic
   sync::MergeSession merge(db);
   LogAppender log(db);
   size_t count = 0;
-  for (const sync::Change* next = *first; next != nullptr; ++count) {
-    const sync::Change& change = *next;
+  for (sync::CheckedChange* next = *first; next != nullptr; ++count) {
+    sync::CheckedChange& checked = *next;
+    const sync::Change& change = checked.change;
     const size_t i = count;
     const int64_t seq = first_seq + static_cast<int64_t>(i);
     auto following = source.Next();
@@ -180,8 +190,8 @@ Status ApplyBatchWithin(Database& db, store::ChangeCapture& capture, const Devic
       ++result->skipped;
       continue;
     }
-    if (Status valid = sync::ValidateChange(change); !valid.ok()) {
-      return refuse(PushRefusal::kInvalidChange, ChangeName(i, seq, change) + ": " + valid.message());
+    if (!checked.validity.ok()) {
+      return refuse(PushRefusal::kInvalidChange, ChangeName(i, seq, change) + ": " + checked.validity.message());
     }
     auto centre = merge.CentreOf(change);
     if (!centre.ok()) {
@@ -207,7 +217,8 @@ Status ApplyBatchWithin(Database& db, store::ChangeCapture& capture, const Devic
     // Logged as merged here: an erased person's personal fields never enter the log.
     MK_ASSIGN_OR_RETURN(std::optional<sync::Change> scrubbed, merge.Scrubbed(change));
     const sync::Change& logged = scrubbed ? *scrubbed : change;
-    MK_RETURN_IF_ERROR(log.Add(centre->empty() ? kGlobalCentre : std::string_view(*centre), device.id, logged));
+    MK_RETURN_IF_ERROR(log.Add(centre->empty() ? kGlobalCentre : std::string_view(*centre), device.id, logged,
+                               scrubbed ? sync::WireFieldsText(*scrubbed) : std::move(checked.wire_fields)));
     ++result->logged;
     if (change.op == sync::ChangeOp::kErase) {
       MK_RETURN_IF_ERROR(log.Flush());  // the scrub reads the log
@@ -246,7 +257,8 @@ Result<PushResult> SqliteServerStorage::ApplyPushStream(const DeviceRecord& devi
 
 Result<PushResult> SqliteServerStorage::ApplyPushFrom(const DeviceRecord& device, PushSource& source,
                                                       int64_t now_ms) {
-  Lease s = Borrow();
+  std::lock_guard<std::mutex> lock(merge_mu_);
+  store::Store* s = merger_.get();
   MK_RETURN_IF_ERROR(DrainOutbox(*s));
   PushResult result;
   Status written = s->Write([&](store::WriteContext& ctx) -> Status {

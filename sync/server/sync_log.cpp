@@ -107,9 +107,10 @@ Status AppendToLog(Database& db, std::string_view centre_id, std::string_view or
   return st->Run().WithContext("appending " + change.table + " " + change.key + " to the sync log");
 }
 
-Status LogAppender::Add(std::string_view centre_id, std::string_view origin, const sync::Change& change) {
+Status LogAppender::Add(std::string_view centre_id, std::string_view origin, const sync::Change& change,
+                        std::string wire_fields) {
   pending_.push_back({std::string(centre_id), std::string(origin), change.table, change.key, change.op,
-                      static_cast<int64_t>(change.hlc), change.device_time_ms, sync::WireFieldsText(change)});
+                      static_cast<int64_t>(change.hlc), change.device_time_ms, std::move(wire_fields)});
   if (pending_.size() < kRowsPerInsert) return Status::Ok();
   return Flush();
 }

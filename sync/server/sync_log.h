@@ -36,7 +36,10 @@ class LogAppender {
   static constexpr size_t kRowsPerInsert = 64;
   static constexpr int kColumns = 8;  // of sync_log written per entry
   explicit LogAppender(store::Database& db) : db_(db) {}
-  Status Add(std::string_view centre_id, std::string_view origin, const sync::Change& change);
+  // `wire_fields`: the change's fields as sync::WireFieldsText writes them (a push has them from
+  // sync::CheckChange).
+  Status Add(std::string_view centre_id, std::string_view origin, const sync::Change& change,
+             std::string wire_fields);
   Status Flush();
 
  private:

@@ -10,6 +10,7 @@
 
 #include "fuzz_target.h"
 #include "fuzz_world.h"
+#include "sync/protocol/merge.h"
 #include "sync/protocol/wire.h"
 
 using namespace mk;
@@ -32,7 +33,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       } else if (*next == nullptr) {
         break;
       } else {
-        changes.push_back(**next);
+        const sync::CheckedChange& checked = **next;
+        const Status valid = sync::ValidateChange(checked.change);
+        MK_FUZZ_CHECK(checked.validity.ok() == valid.ok() && checked.validity.message() == valid.message());
+        MK_FUZZ_CHECK(checked.wire_fields == (valid.ok() ? sync::WireFieldsText(checked.change) : std::string()));
+        changes.push_back(checked.change);
       }
     }
     MK_FUZZ_CHECK(streamed.ok() == batch.ok());

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "sync/protocol/merge.h"
 #include "sync/protocol/wire.h"
 
 namespace mk::sync {
@@ -241,7 +242,13 @@ Streamed ReadStream(std::string_view body) {
       break;
     }
     if (*next == nullptr) break;
-    out.changes.push_back(**next);
+    // Checked on the decoding thread exactly as the server would check it after the decoder.
+    const CheckedChange& checked = **next;
+    const Status valid = ValidateChange(checked.change);
+    CHECK(checked.validity.ok() == valid.ok());
+    CHECK(checked.validity.message() == valid.message());
+    CHECK(checked.wire_fields == (valid.ok() ? WireFieldsText(checked.change) : std::string()));
+    out.changes.push_back(checked.change);
   }
   if (out.status.ok()) out.status = (*stream)->Finish();
   return out;
@@ -329,7 +336,7 @@ TEST_CASE("A push batch decoded while it is used reads exactly like one decoded 
     auto first = (*stream)->Next();
     REQUIRE(first.ok());
     REQUIRE(*first != nullptr);
-    CHECK(**first == batch.changes.front());
+    CHECK((*first)->change == batch.changes.front());
   }
 }
 
