@@ -39,7 +39,9 @@ std::vector<std::string> SplitKey(std::string_view key) {
 // The SQL the merge runs on one table, built once per process.
 struct TableSql {
   std::string key_where;   // "session_id = ?1 AND person_id = ?2"
-  std::string read_row;    // the row as a JSON object of its replicated columns
+  // The row as a JSON object of its replicated columns (NULL when none) and its clocks (NULL
+  // when sync_clock has no entry), in one statement: ?1.. the key columns, then the joined key.
+  std::string read_stored;
   std::string delete_row;
   // The column that decides the centre of a row ("" for none): centre_id, or the parent's id.
   std::string_view centre_column;
@@ -66,7 +68,9 @@ const TableSql& SqlOf(const SyncTable& t) {
         cols += "'" + std::string(c) + "', " + std::string(c);
       }
       const std::string name(table.name);
-      sql.read_row = "SELECT json_object(" + cols + ") FROM " + name + " WHERE " + sql.key_where;
+      sql.read_stored = "SELECT (SELECT json_object(" + cols + ") FROM " + name + " WHERE " + sql.key_where +
+                        "), (SELECT clocks FROM sync_clock WHERE tbl = '" + name + "' AND key = ?" +
+                        std::to_string(i) + ")";
       sql.delete_row = "DELETE FROM " + name + " WHERE " + sql.key_where;
       if (table.scope == SyncTable::Scope::kOwnColumn) {
         sql.centre_column = "centre_id";
@@ -111,15 +115,29 @@ Status BindValue(Statement& st, int index, const json& v) {
   return Status::Ok();
 }
 
-// The stored row as a JSON object of its replicated columns; nullopt when there is none.
-Result<std::optional<json>> ReadRow(Database& db, const SyncTable& t, const std::vector<std::string>& key) {
-  MK_ASSIGN_OR_RETURN(Statement* st, db.Cached(SqlOf(t).read_row));
+// A stored row as a JSON object of its replicated columns (nullopt when there is none) and its
+// clocks (nullopt when sync_clock has no entry for the row; an entry that is not a JSON object
+// counts as an empty one).
+struct Stored {
+  std::optional<json> row;
+  std::optional<json> clocks;
+};
+
+Result<Stored> ReadStored(Database& db, const SyncTable& t, const Change& c, const std::vector<std::string>& key) {
+  MK_ASSIGN_OR_RETURN(Statement* st, db.Cached(SqlOf(t).read_stored));
   BindKey(*st, key);
+  st->BindView(static_cast<int>(key.size()) + 1, c.key);
   MK_ASSIGN_OR_RETURN(bool row, st->Step());
-  if (!row) return std::optional<json>();
-  json doc = json::parse(st->ColumnText(0), nullptr, false);
+  Stored out;
+  if (row) {
+    if (!st->ColumnIsNull(0)) out.row = json::parse(st->ColumnView(0), nullptr, false);
+    if (!st->ColumnIsNull(1)) {
+      out.clocks = json::parse(st->ColumnView(1), nullptr, false);
+      if (!out.clocks->is_object()) out.clocks = json::object();
+    }
+  }
   MK_RETURN_IF_ERROR(st->Reset());
-  return std::optional<json>(std::move(doc));
+  return out;
 }
 
 // The row's clocks; nullopt when sync_clock has no entry for the row (a stored entry that is
@@ -145,11 +163,38 @@ Status WriteClocksText(Database& db, const Change& c, const std::string& clocks)
   return st->Run();
 }
 
-Status WriteClocks(Database& db, const Change& c, const json& clocks) { return WriteClocksText(db, c, clocks.dump()); }
-
+// A clock that is not a column's: "_row", "_del", "_erased", "withdrawn" (0 when there is none).
 int64_t ClockOf(const json& clocks, std::string_view name) {
   auto it = clocks.find(name);
   return it != clocks.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
+// The clock entry kAllColumns stands for every column without an entry of its own: a row whose
+// columns all took the stamp of one change keeps one entry instead of one per column (a
+// check-in's row is written whole, and check-ins are most of sync_clock).
+constexpr std::string_view kAllColumns = "*";
+
+// A column's clock: its own entry, else kAllColumns, else 0.
+int64_t FieldClock(const json& clocks, std::string_view column) {
+  auto it = clocks.find(column);
+  if (it == clocks.end()) it = clocks.find(kAllColumns);
+  return it != clocks.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
+// The clocks as stored: when every column of a per-field table has the same clock, the column
+// entries give way to one kAllColumns entry. Every merge writes clocks through this, so the same
+// changes leave the same text whichever way they were applied.
+Status WriteClocks(Database& db, const SyncTable& t, const Change& c, json clocks) {
+  if (t.merge == MergeKind::kFields || t.merge == MergeKind::kAttendance) {
+    const int64_t all = FieldClock(clocks, t.columns.front());
+    bool same = all != 0;
+    for (std::string_view col : t.columns) same = same && FieldClock(clocks, col) == all;
+    if (same) {
+      for (std::string_view col : t.columns) clocks.erase(std::string(col));
+      clocks[std::string(kAllColumns)] = all;
+    }
+  }
+  return WriteClocksText(db, c, clocks.dump());
 }
 
 // Writes `values` (column -> value) into the row, inserting it when `exists` is false.
@@ -269,7 +314,7 @@ Result<ApplyOutcome> ApplyFields(Database& db, const SyncTable& t, const Change&
   json new_clocks = clocks;
   bool clock_moved = false;
   for (auto& [col, v] : fields.items()) {
-    const int64_t stored = ClockOf(clocks, col);
+    const int64_t stored = FieldClock(clocks, col);
     const json* stored_value = nullptr;
     if (row) {
       auto it = row->find(col);
@@ -284,7 +329,7 @@ Result<ApplyOutcome> ApplyFields(Database& db, const SyncTable& t, const Change&
   }
   if (take.empty() && !clock_moved) return ApplyOutcome::kNoEffect;
   MK_RETURN_IF_ERROR(WriteRow(db, t, key, take, row.has_value(), c));
-  if (clock_moved) MK_RETURN_IF_ERROR(WriteClocks(db, c, new_clocks));
+  if (clock_moved) MK_RETURN_IF_ERROR(WriteClocks(db, t, c, std::move(new_clocks)));
   if (t.name == "people" && (take.contains("first_name") || take.contains("last_name") ||
                              take.contains("centre_id") || !row)) {
     MK_RETURN_IF_ERROR(Reindex(db, c.key));
@@ -320,7 +365,7 @@ Result<ApplyOutcome> ApplyRow(Database& db, const SyncTable& t, const Change& c,
     MK_RETURN_IF_ERROR(WriteRow(db, t, key, values, row.has_value(), c));
   }
   json new_clocks = {{"_row", static_cast<int64_t>(c.hlc)}, {"_del", incoming_delete ? 1 : 0}};
-  MK_RETURN_IF_ERROR(WriteClocks(db, c, new_clocks));
+  MK_RETURN_IF_ERROR(WriteClocks(db, t, c, std::move(new_clocks)));
   return ApplyOutcome::kApplied;
 }
 
@@ -403,7 +448,7 @@ Result<ApplyOutcome> ApplyAttendance(Database& db, const SyncTable& t, const Cha
     // The latest decision on the row: a trainer's (its status stamp) or a withdrawal of one.
     const int64_t withdrawn = ClockOf(clocks, "withdrawn");
     if (IsWithdrawal(fields)) {
-      const int64_t decided = std::max((*row)["status_by"] == "trainer" ? ClockOf(clocks, "status") : 0, withdrawn);
+      const int64_t decided = std::max((*row)["status_by"] == "trainer" ? FieldClock(clocks, "status") : 0, withdrawn);
       if (hlc > decided) {
         // Back to the kiosks' status, derived from the earliest check-in the row now has.
         const json& checked_in = take.contains("checked_in_at") ? take["checked_in_at"] : (*row)["checked_in_at"];
@@ -421,7 +466,7 @@ Result<ApplyOutcome> ApplyAttendance(Database& db, const SyncTable& t, const Cha
       // later than the withdrawal.
       const auto stored_rank = (*row)["status_by"] != "trainer" && withdrawn > 0 && by == "trainer"
                                    ? std::tuple<int, int64_t, std::string>{1, withdrawn, std::string()}
-                                   : StatusRank((*row)["status"], (*row)["status_by"], ClockOf(clocks, "status"));
+                                   : StatusRank((*row)["status"], (*row)["status_by"], FieldClock(clocks, "status"));
       if (in_rank > stored_rank) {
         if (fields["status"] != (*row)["status"]) take["status"] = fields["status"];
         if (by != (*row)["status_by"]) take["status_by"] = by;
@@ -433,7 +478,7 @@ Result<ApplyOutcome> ApplyAttendance(Database& db, const SyncTable& t, const Cha
   for (const char* col : {"left_at", "note", "updated_at"}) {
     if (!fields.contains(col)) continue;
     const json& v = fields[col];
-    const int64_t stored = ClockOf(clocks, col);
+    const int64_t stored = FieldClock(clocks, col);
     if (!Newer(hlc, v, stored, &(*row)[col])) continue;
     if ((*row)[col] != v) take[col] = v;
     if (hlc != stored) {
@@ -443,7 +488,7 @@ Result<ApplyOutcome> ApplyAttendance(Database& db, const SyncTable& t, const Cha
   }
   if (take.empty() && !clock_moved) return ApplyOutcome::kNoEffect;
   MK_RETURN_IF_ERROR(WriteRow(db, t, key, take, true, c));
-  if (clock_moved) MK_RETURN_IF_ERROR(WriteClocks(db, c, new_clocks));
+  if (clock_moved) MK_RETURN_IF_ERROR(WriteClocks(db, t, c, std::move(new_clocks)));
   return ApplyOutcome::kApplied;
 }
 
@@ -477,7 +522,7 @@ Result<ApplyOutcome> ApplyErase(Database& db, const Change& c) {
   // The earliest erasure defines erased_at; every later one changes nothing.
   if (stored != 0 && stored <= hlc) return ApplyOutcome::kNoEffect;
   clocks["_erased"] = hlc;
-  MK_RETURN_IF_ERROR(WriteClocks(db, c, clocks));
+  MK_RETURN_IF_ERROR(WriteClocks(db, *store::FindSyncTable("people"), c, std::move(clocks)));
   MK_ASSIGN_OR_RETURN(Statement* up, db.Cached(
       "UPDATE people SET first_name = '', last_name = '', school = '', email = NULL, subjects = '', "
       "participant_code = id, erased_at = ?2 WHERE id = ?1"));
@@ -696,7 +741,8 @@ const std::string& MergeSession::Impl::InsertSql(const SyncTable& t, uint64_t co
 // change (there is nothing to compare it with), so this writes exactly what ApplyFields, ApplyRow
 // and ApplyAttendance write for it, without their comparisons: the row with the key and the
 // change's values (nothing for a delete), and the change's stamp on every field it sets (on the
-// whole row for whole-row tables). The clocks are the JSON text WriteClocks would store.
+// whole row for whole-row tables). The clocks are the JSON text WriteClocks would store: one
+// kAllColumns entry when the change sets every column.
 Result<ApplyOutcome> MergeSession::Impl::InsertNew(const SyncTable& t, const Change& c,
                                                    const std::vector<std::string>& key, const json& fields) {
   const std::string stamp = std::to_string(static_cast<int64_t>(c.hlc));
@@ -731,12 +777,19 @@ Result<ApplyOutcome> MergeSession::Impl::InsertNew(const SyncTable& t, const Cha
   }
   std::string clocks = "{";
   if (t.merge == MergeKind::kFields || t.merge == MergeKind::kAttendance) {
-    for (auto& [col, v] : fields.items()) {
-      if (clocks.size() > 1) clocks += ',';
-      clocks += '"';
-      clocks += col;
-      clocks += "\":";
+    bool every_column = true;
+    for (std::string_view col : t.columns) every_column = every_column && fields.contains(col);
+    if (every_column) {
+      clocks += "\"*\":";  // kAllColumns, which sorts before every column name
       clocks += stamp;
+    } else {
+      for (auto& [col, v] : fields.items()) {
+        if (clocks.size() > 1) clocks += ',';
+        clocks += '"';
+        clocks += col;
+        clocks += "\":";
+        clocks += stamp;
+      }
     }
     if (t.merge == MergeKind::kAttendance && upsert && IsWithdrawal(fields)) {
       if (clocks.size() > 1) clocks += ',';
@@ -787,8 +840,9 @@ Result<ApplyOutcome> MergeSession::Impl::Apply(const Change& change) {
   }
   if (fields->empty() && change.op == ChangeOp::kUpsert) return ApplyOutcome::kNoEffect;
   const std::vector<std::string> key = SplitKey(change.key);
-  MK_ASSIGN_OR_RETURN(std::optional<json> row, ReadRow(db_, *t, key));
-  MK_ASSIGN_OR_RETURN(std::optional<json> clocks, ReadClocks(db_, change));
+  MK_ASSIGN_OR_RETURN(Stored stored, ReadStored(db_, *t, change, key));
+  std::optional<json>& row = stored.row;
+  const std::optional<json>& clocks = stored.clocks;
   ApplyOutcome outcome = ApplyOutcome::kNoEffect;
   if (!row && !clocks) {
     MK_ASSIGN_OR_RETURN(outcome, InsertNew(*t, change, key, *fields));

@@ -133,6 +133,58 @@ TEST_CASE("Two kiosks checking in one person converge to one record with the fir
   CHECK(Text(w.server.store(), "SELECT device_id" + where) == w.devices[1]->store->device_id());
 }
 
+TEST_CASE("A row that arrives whole keeps one clock for all its columns and a later edit gets its own",
+          "[protocol][merge]") {
+  World w(2);
+  store::CheckInRequest req;
+  req.session_id = w.server.session_id();
+  req.person_id = w.server.people()[5];
+  REQUIRE(w.devices[0]->store->CheckIn(req).ok());
+  w.SyncAll();
+  const std::string clock_sql = "SELECT clocks FROM sync_clock WHERE tbl = 'attendance' AND key = '" +
+                                req.session_id + "|" + req.person_id + "'";
+  // The stamp of the newest logged attendance change whose note is `note`.
+  auto stamp_of = [&](const std::string& note) {
+    std::string found;
+    for (const LogEntry& e : w.server.log()) {
+      if (e.change.table == "attendance" && e.change.fields.value("note", std::string()) == note) {
+        found = std::to_string(static_cast<int64_t>(e.change.hlc));
+      }
+    }
+    REQUIRE(!found.empty());
+    return found;
+  };
+  const std::string stamp = stamp_of("");
+  CHECK(Text(w.server.store(), clock_sql) == "{\"*\":" + stamp + "}");
+  CHECK(Text(*w.devices[1]->store, clock_sql) == "{\"*\":" + stamp + "}");
+
+  // Device 0 notes something while offline; device 1 notes something later. The later note
+  // wins everywhere, whichever arrives first, and only the note's clock moves.
+  w.devices[0]->clock.Advance(1000);
+  REQUIRE(Exec(*w.devices[0]->store, "UPDATE attendance SET note = 'Ørsted-Kurs, früher' WHERE person_id = '" +
+                                         req.person_id + "'").ok());
+  w.devices[1]->clock.Advance(5000);
+  REQUIRE(Exec(*w.devices[1]->store, "UPDATE attendance SET note = 'Łukasz kam später' WHERE person_id = '" +
+                                         req.person_id + "'").ok());
+  REQUIRE(w.server.Push(*w.devices[1]).ok());
+  REQUIRE(w.server.Push(*w.devices[0]).ok());
+  w.SyncAll();
+  w.RequireConverged();
+  const std::string where = " FROM attendance WHERE person_id = '" + req.person_id + "'";
+  CHECK(Text(w.server.store(), "SELECT note" + where) == "Łukasz kam später");
+  CHECK(Text(*w.devices[0]->store, "SELECT note" + where) == "Łukasz kam später");
+  const std::string note_stamp = stamp_of("Łukasz kam später");
+  // The note's change carried the whole row: the fields it moved (note, left_at, updated_at) have
+  // their own clocks now; status and the check-in keep answering to the first stamp.
+  const nlohmann::json clocks = nlohmann::json::parse(Text(w.server.store(), clock_sql));
+  CHECK(clocks["*"].dump() == stamp);
+  CHECK(clocks["note"].dump() == note_stamp);
+  CHECK(!clocks.contains("status"));
+  CHECK(!clocks.contains("checked_in_at"));
+  // The other columns still answer to the first stamp: an older status from the kiosk loses.
+  CHECK(Text(w.server.store(), "SELECT status" + where) == "present");
+}
+
 TEST_CASE("A trainer's decision wins over a kiosk's check-in, even an older decision", "[protocol][merge]") {
   World w(2);
   store::CheckInRequest req;
