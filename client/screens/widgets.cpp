@@ -236,6 +236,9 @@ void TextBox(UiContext& ui, KioskViewModel& vm, FieldId id, const std::string& n
   }
   const bool scroll = focused && vm.TakeScrollRequest();
   if (TextDisplayBox(ui, name, label, shown, width, focused, scroll)) vm.Focus(id);
+  // For the end-to-end tests: which field takes the keys now (a test types only once the field
+  // it tapped has it; keys that reach the window in the tap's frame go to the field before).
+  if (ui.note_widget != nullptr && vm.focused() == id && ImGui::IsItemVisible()) ui.note_widget(name + ".focused");
   if (const Notice* error = vm.FieldError(id)) NoticeText(ui, *error);
 }
 

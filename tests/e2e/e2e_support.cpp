@@ -257,6 +257,10 @@ bool WindowDriver::Click(const std::string& name, int cap_ms) {
                             "click", "1"});
 }
 
+bool WindowDriver::ClickField(const std::string& name, int cap_ms) {
+  return Click(name, cap_ms) && WaitFor("", name + ".focused", cap_ms).has_value();
+}
+
 bool WindowDriver::Type(const std::string& text, int delay_ms) {
   return Xdotool(display_, {"type", "--delay", std::to_string(delay_ms), "--", text});
 }

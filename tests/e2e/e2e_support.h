@@ -94,6 +94,9 @@ class WindowDriver {
   // Waits for widget `name` and clicks the centre of its visible part as a finger or mouse
   // would, scrolling the list or form it is in with the mouse wheel when it is out of view.
   bool Click(const std::string& name, int cap_ms = 30000);
+  // Clicks text field `name` and waits until the app shows it has the keys (the layout's
+  // "NAME.focused"), so that what is typed next goes to it.
+  bool ClickField(const std::string& name, int cap_ms = 30000);
   // Types text as a keyboard would (`delay_ms` between keys: 1 is a barcode scanner).
   bool Type(const std::string& text, int delay_ms = 12);
   bool Key(const std::string& keysym);  // "Return", "BackSpace", ...

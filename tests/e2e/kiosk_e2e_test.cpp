@@ -102,7 +102,7 @@ TEST_CASE("a teacher finds her name and checks in", "[e2e][ui]") {
 
   kiosk.OpenRunningSession();
   WindowDriver& d = kiosk.driver();
-  REQUIRE(d.Click("checkin.search"));
+  REQUIRE(d.ClickField("checkin.search"));
   REQUIRE(d.Type(first + " " + last));
   INFO(kiosk.Log());
   REQUIRE(d.WaitFor("checkin", "checkin.result.0"));
@@ -122,11 +122,11 @@ TEST_CASE("a walk-in registers at the kiosk and is checked in", "[e2e][ui]") {
   WindowDriver& d = kiosk.driver();
   REQUIRE(d.Click("checkin.walkin"));
   REQUIRE(d.WaitFor("walkin", "walkin.submit"));
-  REQUIRE(d.Click("walkin.first"));
+  REQUIRE(d.ClickField("walkin.first"));
   REQUIRE(d.Type("Jördis"));
-  REQUIRE(d.Click("walkin.last"));
+  REQUIRE(d.ClickField("walkin.last"));
   REQUIRE(d.Type("Straßberger"));
-  REQUIRE(d.Click("walkin.school"));
+  REQUIRE(d.ClickField("walkin.school"));
   REQUIRE(d.Type("Gesamtschule Nord"));
   REQUIRE(d.Click("walkin.subject.physics"));
   REQUIRE(d.Click("walkin.consent"));

@@ -226,9 +226,9 @@ TEST_CASE("while the server does not answer an enrolment, the kiosk keeps workin
   REQUIRE(d.WaitFor("pin", "pin.confirm"));
   kiosk.EnterPin("2468");
   REQUIRE(d.WaitFor("settings", "settings.server"));
-  REQUIRE(d.Click("settings.server"));
+  REQUIRE(d.ClickField("settings.server"));
   REQUIRE(d.Type("http://127.0.0.1:" + std::to_string(server.port())));
-  REQUIRE(d.Click("settings.enrol_code"));
+  REQUIRE(d.ClickField("settings.enrol_code"));
   REQUIRE(d.Type("K7QX2-MHT9C"));
   REQUIRE(d.Click("settings.enrol"));
   INFO(kiosk.Log());
