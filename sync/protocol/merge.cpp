@@ -271,8 +271,9 @@ bool BlankPersonal(std::string_view table, const std::string& person_id, json& f
 // field to something else than the erased value (an attendance change without a note does not).
 bool ErasureWouldChange(const Change& c, const std::string& person_id) {
   if (c.table == "people") return true;
-  for (auto& [col, v] : c.fields.items()) {
-    if (store::IsPersonalColumn(c.table, col) && v != ErasedValue(person_id, col)) return true;
+  for (std::string_view col : store::PersonalColumns(c.table)) {
+    auto it = c.fields.find(col);
+    if (it != c.fields.end() && *it != ErasedValue(person_id, col)) return true;
   }
   return false;
 }
@@ -574,7 +575,12 @@ class MergeSession::Impl {
   Result<std::string> CentreOfRow(std::string_view table, const std::string& id, int depth = 0);
   Result<ApplyOutcome> InsertNew(const SyncTable& t, const Change& c, const std::vector<std::string>& key,
                                  const json& fields);
-  const std::string& InsertSql(const SyncTable& t, uint64_t columns);
+  Result<bool> InsertIfNew(const SyncTable& t, const Change& c, const std::vector<std::string>& key,
+                           const json& fields);
+  Result<uint64_t> BindNewRow(const SyncTable& t, const std::vector<std::string>& key, const json& fields,
+                              bool if_new, Statement** out);
+  // A statement kept for the session in `slot` (prepared, or reset for another run).
+  Result<Statement*> Reuse(Statement*& slot, const std::string& sql);
   void Forget(const SyncTable& t, const Change& c, const json& fields, bool row_existed);
 
   static std::string RowKey(std::string_view table, const std::string& id) {
@@ -590,8 +596,10 @@ class MergeSession::Impl {
   std::unordered_map<std::string, std::string> centres_;
   // ErasedAt per person looked up so far.
   std::unordered_map<std::string, std::optional<int64_t>> erased_at_;
-  // INSERT statements of InsertNew, per table and set of columns.
-  std::unordered_map<uint64_t, std::string> insert_sql_;
+  // INSERT statements of InsertNew and InsertIfNew, per table, set of columns and kind (the
+  // connection's statement cache owns them), and InsertIfNew's clock statement.
+  std::unordered_map<uint64_t, Statement*> inserts_;
+  Statement* insert_clock_ = nullptr;
 };
 
 Result<std::optional<int64_t>> MergeSession::Impl::ErasedAt(const std::string& person_id) {
@@ -718,10 +726,20 @@ Result<std::string> MergeSession::Impl::CentreOf(const Change& c) {
   return centre;
 }
 
-const std::string& MergeSession::Impl::InsertSql(const SyncTable& t, uint64_t columns) {
-  const uint64_t cache_key = (static_cast<uint64_t>(&t - store::SyncTables().data()) << 56) | columns;
-  auto it = insert_sql_.find(cache_key);
-  if (it != insert_sql_.end()) return it->second;
+Result<Statement*> MergeSession::Impl::Reuse(Statement*& slot, const std::string& sql) {
+  if (slot != nullptr) {
+    MK_RETURN_IF_ERROR(slot->Reset());
+    return slot;
+  }
+  MK_ASSIGN_OR_RETURN(slot, db_.Cached(sql));
+  return slot;
+}
+
+namespace {
+
+// The INSERT of the `columns` (a bit per column of `t`) of a new row; `if_new` passes over a
+// row with the same key.
+std::string InsertSql(const SyncTable& t, uint64_t columns, bool if_new) {
   std::string cols, params;
   int n = 1;
   for (size_t i = 0; i < t.columns.size(); ++i) {
@@ -733,48 +751,70 @@ const std::string& MergeSession::Impl::InsertSql(const SyncTable& t, uint64_t co
     cols += t.columns[i];
     params += "?" + std::to_string(n++);
   }
-  return insert_sql_.emplace(cache_key, "INSERT INTO " + std::string(t.name) + "(" + cols + ") VALUES (" + params + ")")
-      .first->second;
+  std::string sql = "INSERT INTO " + std::string(t.name) + "(" + cols + ") VALUES (" + params + ")";
+  if (if_new) {
+    // Only a row with the same key is passed over; any other constraint still fails the insert.
+    std::string target;
+    for (std::string_view k : t.key_columns) {
+      if (!target.empty()) target += ", ";
+      target += k;
+    }
+    sql += " ON CONFLICT(" + target + ") DO NOTHING";
+  }
+  return sql;
 }
 
-// A change of a row this database has neither stored nor clocked. Every rule takes all of such a
-// change (there is nothing to compare it with), so this writes exactly what ApplyFields, ApplyRow
-// and ApplyAttendance write for it, without their comparisons: the row with the key and the
-// change's values (nothing for a delete), and the change's stamp on every field it sets (on the
-// whole row for whole-row tables). The clocks are the JSON text WriteClocks would store: one
-// kAllColumns entry when the change sets every column.
-Result<ApplyOutcome> MergeSession::Impl::InsertNew(const SyncTable& t, const Change& c,
-                                                   const std::vector<std::string>& key, const json& fields) {
+}  // namespace
+
+// The INSERT of a new row with the key and the change's values, prepared and bound; returns the
+// set of columns it writes.
+Result<uint64_t> MergeSession::Impl::BindNewRow(const SyncTable& t, const std::vector<std::string>& key,
+                                                const json& fields, bool if_new, Statement** out) {
+  constexpr size_t kMaxColumns = 56;  // a set of columns is a bit mask (InsertSql)
+  if (t.columns.size() > kMaxColumns) return Internal("table " + std::string(t.name) + " has too many columns");
+  const json* values[kMaxColumns] = {};
+  int key_index[kMaxColumns];
+  uint64_t columns = 0;
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    key_index[i] = KeyIndex(t, t.columns[i]);
+    if (key_index[i] < 0) {
+      auto it = fields.find(t.columns[i]);
+      if (it == fields.end()) continue;
+      values[i] = &*it;
+    }
+    columns |= uint64_t{1} << i;
+  }
+  // Bits 0-55 the columns, 56 the kind, 57-63 the table.
+  const uint64_t cache_key = (static_cast<uint64_t>(&t - store::SyncTables().data()) << 57) |
+                             (static_cast<uint64_t>(if_new) << 56) | columns;
+  Statement*& slot = inserts_[cache_key];
+  Statement* st = slot;
+  if (st == nullptr) {
+    MK_ASSIGN_OR_RETURN(st, Reuse(slot, InsertSql(t, columns, if_new)));
+  } else {
+    MK_RETURN_IF_ERROR(st->Reset());
+  }
+  int index = 1;
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    if (!(columns & (uint64_t{1} << i))) continue;
+    if (key_index[i] >= 0) {
+      st->BindView(index++, key[static_cast<size_t>(key_index[i])]);
+    } else {
+      MK_RETURN_IF_ERROR(BindValue(*st, index++, *values[i]));
+    }
+  }
+  *out = st;
+  return columns;
+}
+
+namespace {
+
+// The clocks of a row that a change creates, as the JSON text WriteClocks would store: the
+// change's stamp on every field it sets (on the whole row for whole-row tables), one
+// kAllColumns entry when it sets every column.
+std::string NewRowClocks(const SyncTable& t, const Change& c, const json& fields) {
   const std::string stamp = std::to_string(static_cast<int64_t>(c.hlc));
   const bool upsert = c.op == ChangeOp::kUpsert;
-  if (upsert) {
-    constexpr size_t kMaxColumns = 56;  // a set of columns is a bit mask (InsertSql)
-    if (t.columns.size() > kMaxColumns) return Internal("table " + std::string(t.name) + " has too many columns");
-    const json* values[kMaxColumns] = {};
-    int key_index[kMaxColumns];
-    uint64_t columns = 0;
-    for (size_t i = 0; i < t.columns.size(); ++i) {
-      key_index[i] = KeyIndex(t, t.columns[i]);
-      if (key_index[i] < 0) {
-        auto it = fields.find(t.columns[i]);
-        if (it == fields.end()) continue;
-        values[i] = &*it;
-      }
-      columns |= uint64_t{1} << i;
-    }
-    MK_ASSIGN_OR_RETURN(Statement* st, db_.Cached(InsertSql(t, columns)));
-    int index = 1;
-    for (size_t i = 0; i < t.columns.size(); ++i) {
-      if (!(columns & (uint64_t{1} << i))) continue;
-      if (key_index[i] >= 0) {
-        st->Bind(index++, key[static_cast<size_t>(key_index[i])]);
-      } else {
-        MK_RETURN_IF_ERROR(BindValue(*st, index++, *values[i]));
-      }
-    }
-    Status run = st->Run();
-    if (!run.ok()) return run.WithContext("inserting " + Describe(c) + " (a new row needs all its required fields)");
-  }
   std::string clocks = "{";
   if (t.merge == MergeKind::kFields || t.merge == MergeKind::kAttendance) {
     bool every_column = true;
@@ -800,9 +840,59 @@ Result<ApplyOutcome> MergeSession::Impl::InsertNew(const SyncTable& t, const Cha
     clocks += stamp;
   }
   clocks += '}';
-  MK_RETURN_IF_ERROR(WriteClocksText(db_, c, clocks));
+  return clocks;
+}
+
+}  // namespace
+
+// A change of a row this database has neither stored nor clocked. Every rule takes all of such a
+// change (there is nothing to compare it with), so this writes exactly what ApplyFields, ApplyRow
+// and ApplyAttendance write for it, without their comparisons: the row with the key and the
+// change's values (nothing for a delete), and the change's stamp on every field it sets (on the
+// whole row for whole-row tables). The clocks are the JSON text WriteClocks would store: one
+// kAllColumns entry when the change sets every column.
+Result<ApplyOutcome> MergeSession::Impl::InsertNew(const SyncTable& t, const Change& c,
+                                                   const std::vector<std::string>& key, const json& fields) {
+  if (c.op == ChangeOp::kUpsert) {
+    Statement* st = nullptr;
+    MK_RETURN_IF_ERROR(BindNewRow(t, key, fields, false, &st).status());
+    Status run = st->Run();
+    if (!run.ok()) return run.WithContext("inserting " + Describe(c) + " (a new row needs all its required fields)");
+  }
+  MK_RETURN_IF_ERROR(WriteClocksText(db_, c, NewRowClocks(t, c, fields)));
   if (t.name == "people") MK_RETURN_IF_ERROR(Reindex(db_, c.key));
   return ApplyOutcome::kApplied;
+}
+
+// InsertNew for an upsert without reading first: the clocks and the row are inserted unless
+// they exist, which is what nearly every change of a push or a pull page finds. Returns false,
+// with nothing written, when the row or its clocks exist; the change then takes the merge.
+Result<bool> MergeSession::Impl::InsertIfNew(const SyncTable& t, const Change& c,
+                                             const std::vector<std::string>& key, const json& fields) {
+  const std::string clocks = NewRowClocks(t, c, fields);
+  MK_ASSIGN_OR_RETURN(Statement* clock, Reuse(insert_clock_,
+      "INSERT INTO sync_clock(tbl, key, clocks) VALUES (?1, ?2, ?3) ON CONFLICT(tbl, key) DO NOTHING"));
+  clock->BindView(1, c.table).BindView(2, c.key).BindView(3, clocks);
+  MK_RETURN_IF_ERROR(clock->Run());
+  if (db_.Changes() == 0) return false;
+  auto take_back = [&]() -> Status {
+    MK_ASSIGN_OR_RETURN(Statement* undo, db_.Cached("DELETE FROM sync_clock WHERE tbl = ?1 AND key = ?2"));
+    undo->BindView(1, c.table).BindView(2, c.key);
+    return undo->Run();
+  };
+  Statement* st = nullptr;
+  MK_RETURN_IF_ERROR(BindNewRow(t, key, fields, true, &st).status());
+  Status run = st->Run();
+  if (!run.ok()) {
+    MK_RETURN_IF_ERROR(take_back());
+    return run.WithContext("inserting " + Describe(c) + " (a new row needs all its required fields)");
+  }
+  if (db_.Changes() == 0) {  // the row is stored without clocks
+    MK_RETURN_IF_ERROR(take_back());
+    return false;
+  }
+  if (t.name == "people") MK_RETURN_IF_ERROR(Reindex(db_, c.key));
+  return true;
 }
 
 // After `c` changed the database: drops what it made stale.
@@ -840,6 +930,13 @@ Result<ApplyOutcome> MergeSession::Impl::Apply(const Change& change) {
   }
   if (fields->empty() && change.op == ChangeOp::kUpsert) return ApplyOutcome::kNoEffect;
   const std::vector<std::string> key = SplitKey(change.key);
+  if (change.op == ChangeOp::kUpsert) {
+    MK_ASSIGN_OR_RETURN(bool inserted, InsertIfNew(*t, change, key, *fields));
+    if (inserted) {
+      Forget(*t, change, *fields, false);
+      return ApplyOutcome::kApplied;
+    }
+  }
   MK_ASSIGN_OR_RETURN(Stored stored, ReadStored(db_, *t, change, key));
   std::optional<json>& row = stored.row;
   const std::optional<json>& clocks = stored.clocks;

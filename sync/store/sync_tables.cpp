@@ -1,6 +1,8 @@
 // The table registry of sync (see sync_tables.h).
 #include "sync_tables.h"
 
+#include <algorithm>
+
 namespace mk::store {
 
 const std::vector<SyncTable>& SyncTables() {
@@ -61,12 +63,19 @@ const SyncTable* FindSyncTable(std::string_view name) {
   return nullptr;
 }
 
+const std::vector<std::string_view>& PersonalColumns(std::string_view table) {
+  static const std::vector<std::string_view> kPeople = {"first_name", "last_name", "school",
+                                                        "email",      "subjects",  "participant_code"};
+  static const std::vector<std::string_view> kAttendance = {"note"};
+  static const std::vector<std::string_view> kNone;
+  if (table == "people") return kPeople;
+  if (table == "attendance") return kAttendance;
+  return kNone;
+}
+
 bool IsPersonalColumn(std::string_view table, std::string_view column) {
-  if (table == "people") {
-    return column == "first_name" || column == "last_name" || column == "school" || column == "email" ||
-           column == "subjects" || column == "participant_code";
-  }
-  return table == "attendance" && column == "note";
+  const std::vector<std::string_view>& cols = PersonalColumns(table);
+  return std::find(cols.begin(), cols.end(), column) != cols.end();
 }
 
 bool IsAttendanceWithdrawal(std::string_view status_by, bool has_checked_in_at, int64_t checked_in_at,

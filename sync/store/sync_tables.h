@@ -64,4 +64,7 @@ bool IsAttendanceWithdrawal(std::string_view status_by, bool has_checked_in_at, 
 // erasure blanks.
 bool IsPersonalColumn(std::string_view table, std::string_view column);
 
+// The personal columns of `table` (none for most tables), in schema order.
+const std::vector<std::string_view>& PersonalColumns(std::string_view table);
+
 }  // namespace mk::store

@@ -185,6 +185,50 @@ TEST_CASE("A row that arrives whole keeps one clock for all its columns and a la
   CHECK(Text(w.server.store(), "SELECT status" + where) == "present");
 }
 
+TEST_CASE("A row stored without clocks still takes the merge and a refused new row leaves no clock",
+          "[protocol][merge]") {
+  World w(1);
+  store::Store& s = w.server.store();
+  const std::string session = w.server.session_id(), person = w.server.people()[4];
+  const std::string key = session + "|" + person;
+  auto clocks_of = [&](const std::string& table, const std::string& k) {
+    return Text(s, "SELECT count(*) FROM sync_clock WHERE tbl = '" + table + "' AND key = '" + k + "'");
+  };
+  // A check-in stored by other means than the merge (no clock entry), at 09:00.
+  REQUIRE(Exec(s, "INSERT INTO attendance(session_id, person_id, status, checked_in_at, method, device_id, note, "
+                  "updated_at) VALUES ('" + session + "', '" + person + "', 'present', 32400000, 'code', 'k-a', "
+                  "'', 32400000)").ok());
+  REQUIRE(Exec(s, "DELETE FROM sync_clock WHERE tbl = 'attendance' AND key = '" + key + "'").ok());
+  REQUIRE(clocks_of("attendance", key) == "0");
+  // A kiosk's later check-in of the same person: the row is there, so the merge decides (the
+  // first check-in time stays) instead of an insert, and the row gets its clocks.
+  Change c;
+  c.table = "attendance";
+  c.key = key;
+  c.hlc = MakeHlc(32500000, 0);
+  c.fields = {{"session_id", session}, {"person_id", person}, {"status", "late"}, {"checked_in_at", 32500000},
+              {"method", "kiosk_search"}, {"device_id", "k-b"}, {"left_at", nullptr}, {"note", ""},
+              {"status_by", "kiosk"}, {"updated_at", 32500000}};
+  auto applied = sync::ApplyChange(s.db(), c);
+  INFO(applied.status().message());
+  REQUIRE(applied.ok());
+  CHECK(Text(s, "SELECT count(*) FROM attendance WHERE person_id = '" + person + "'") == "1");
+  CHECK(Text(s, "SELECT checked_in_at FROM attendance WHERE person_id = '" + person + "'") == "32400000");
+  CHECK(clocks_of("attendance", key) == "1");
+
+  // A new person with too few fields for a row: refused, and no clock of it stays behind.
+  Change p;
+  p.table = "people";
+  p.key = "p-ærøskøbing";
+  p.hlc = MakeHlc(32600000, 0);
+  p.fields = {{"first_name", "Ærøskøbing"}};
+  auto refused = sync::ApplyChange(s.db(), p);
+  REQUIRE_FALSE(refused.ok());
+  CHECK_THAT(refused.status().message(), Catch::Contains("people p-ærøskøbing") &&
+                                              Catch::Contains("needs all its required fields"));
+  CHECK(clocks_of("people", p.key) == "0");
+}
+
 TEST_CASE("A trainer's decision wins over a kiosk's check-in, even an older decision", "[protocol][merge]") {
   World w(2);
   store::CheckInRequest req;
