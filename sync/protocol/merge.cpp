@@ -48,6 +48,8 @@ struct TableSql {
   // Rows of this table have their centre looked up (and remembered by a MergeSession): a delete
   // or a new centre column makes what was remembered stale.
   bool centre_looked_up = false;
+  // Per column of the table: its place in the key, or -1 when it is not a key column.
+  std::vector<int> key_index;
 };
 
 const TableSql& SqlOf(const SyncTable& t) {
@@ -72,6 +74,10 @@ const TableSql& SqlOf(const SyncTable& t) {
                         "), (SELECT clocks FROM sync_clock WHERE tbl = '" + name + "' AND key = ?" +
                         std::to_string(i) + ")";
       sql.delete_row = "DELETE FROM " + name + " WHERE " + sql.key_where;
+      for (std::string_view c : table.columns) {
+        const auto at = std::find(table.key_columns.begin(), table.key_columns.end(), c);
+        sql.key_index.push_back(at == table.key_columns.end() ? -1 : static_cast<int>(at - table.key_columns.begin()));
+      }
       if (table.scope == SyncTable::Scope::kOwnColumn) {
         sql.centre_column = "centre_id";
         sql.centre_looked_up = true;
@@ -549,14 +555,6 @@ Result<std::optional<std::string>> StoredColumn(Database& db, std::string_view t
   return out;
 }
 
-// Where the key column `column` of `t` sits in the key, or -1.
-int KeyIndex(const SyncTable& t, std::string_view column) {
-  for (size_t i = 0; i < t.key_columns.size(); ++i) {
-    if (t.key_columns[i] == column) return static_cast<int>(i);
-  }
-  return -1;
-}
-
 }  // namespace
 
 // What a session remembers, and the merge itself.
@@ -577,8 +575,13 @@ class MergeSession::Impl {
                                  const json& fields);
   Result<bool> InsertIfNew(const SyncTable& t, const Change& c, const std::vector<std::string>& key,
                            const json& fields);
-  Result<uint64_t> BindNewRow(const SyncTable& t, const std::vector<std::string>& key, const json& fields,
-                              bool if_new, Statement** out);
+  // What BindNewRow prepared: the bound INSERT, and whether the change sets every column of the
+  // table (its key columns included), which decides the clocks of the new row.
+  struct NewRow {
+    Statement* insert = nullptr;
+    bool every_column = false;
+  };
+  Result<NewRow> BindNewRow(const SyncTable& t, const std::vector<std::string>& key, const json& fields, bool if_new);
   // A statement kept for the session in `slot` (prepared, or reset for another run).
   Result<Statement*> Reuse(Statement*& slot, const std::string& sql);
   void Forget(const SyncTable& t, const Change& c, const json& fields, bool row_existed);
@@ -600,6 +603,8 @@ class MergeSession::Impl {
   // connection's statement cache owns them), and InsertIfNew's clock statement.
   std::unordered_map<uint64_t, Statement*> inserts_;
   Statement* insert_clock_ = nullptr;
+  // OwnCentre's lookup of a person.
+  Statement* person_centre_ = nullptr;
 };
 
 Result<std::optional<int64_t>> MergeSession::Impl::ErasedAt(const std::string& person_id) {
@@ -629,11 +634,13 @@ Result<std::optional<int64_t>> MergeSession::Impl::ErasedAt(const std::string& p
 // The centre_id of a stored row of a table with its own centre column; nullopt when the row is
 // not stored. A person's erasure is read along (most changes that name a person need both).
 Result<std::optional<std::string>> MergeSession::Impl::OwnCentre(const SyncTable& t, const std::string& id) {
-  const std::string cache_key = RowKey(t.name, id);
+  std::string cache_key = RowKey(t.name, id);
   if (auto it = centres_.find(cache_key); it != centres_.end()) return std::optional<std::string>(it->second);
   std::optional<std::string> centre;
   if (t.name == "people") {
-    MK_ASSIGN_OR_RETURN(Statement* st, db_.Cached("SELECT centre_id, erased_at FROM people WHERE id = ?1"));
+    // Nearly every check-in names another person: kept for the session instead of found again.
+    static const std::string kSql = "SELECT centre_id, erased_at FROM people WHERE id = ?1";
+    MK_ASSIGN_OR_RETURN(Statement* st, Reuse(person_centre_, kSql));
     st->BindView(1, id);
     MK_ASSIGN_OR_RETURN(bool row, st->Step());
     if (row) {
@@ -644,7 +651,7 @@ Result<std::optional<std::string>> MergeSession::Impl::OwnCentre(const SyncTable
   } else {
     MK_ASSIGN_OR_RETURN(centre, StoredColumn(db_, t.name, "centre_id", id));
   }
-  if (centre) centres_.emplace(cache_key, *centre);
+  if (centre) centres_.emplace(std::move(cache_key), *centre);
   return centre;
 }
 
@@ -766,23 +773,30 @@ std::string InsertSql(const SyncTable& t, uint64_t columns, bool if_new) {
 
 }  // namespace
 
-// The INSERT of a new row with the key and the change's values, prepared and bound; returns the
-// set of columns it writes.
-Result<uint64_t> MergeSession::Impl::BindNewRow(const SyncTable& t, const std::vector<std::string>& key,
-                                                const json& fields, bool if_new, Statement** out) {
+// The INSERT of a new row with the key and the change's values, prepared and bound.
+Result<MergeSession::Impl::NewRow> MergeSession::Impl::BindNewRow(const SyncTable& t,
+                                                                  const std::vector<std::string>& key,
+                                                                  const json& fields, bool if_new) {
   constexpr size_t kMaxColumns = 56;  // a set of columns is a bit mask (InsertSql)
   if (t.columns.size() > kMaxColumns) return Internal("table " + std::string(t.name) + " has too many columns");
+  const std::vector<int>& key_index = SqlOf(t).key_index;
   const json* values[kMaxColumns] = {};
-  int key_index[kMaxColumns];
   uint64_t columns = 0;
+  size_t values_found = 0;
   for (size_t i = 0; i < t.columns.size(); ++i) {
-    key_index[i] = KeyIndex(t, t.columns[i]);
     if (key_index[i] < 0) {
       auto it = fields.find(t.columns[i]);
       if (it == fields.end()) continue;
       values[i] = &*it;
+      ++values_found;
     }
     columns |= uint64_t{1} << i;
+  }
+  NewRow out;
+  // Every column: each value column was found, and the key columns are among the fields too.
+  out.every_column = values_found + t.key_columns.size() == t.columns.size();
+  for (size_t k = 0; out.every_column && k < t.key_columns.size(); ++k) {
+    out.every_column = fields.contains(t.key_columns[k]);
   }
   // Bits 0-55 the columns, 56 the kind, 57-63 the table.
   const uint64_t cache_key = (static_cast<uint64_t>(&t - store::SyncTables().data()) << 57) |
@@ -803,22 +817,20 @@ Result<uint64_t> MergeSession::Impl::BindNewRow(const SyncTable& t, const std::v
       MK_RETURN_IF_ERROR(BindValue(*st, index++, *values[i]));
     }
   }
-  *out = st;
-  return columns;
+  out.insert = st;
+  return out;
 }
 
 namespace {
 
 // The clocks of a row that a change creates, as the JSON text WriteClocks would store: the
 // change's stamp on every field it sets (on the whole row for whole-row tables), one
-// kAllColumns entry when it sets every column.
-std::string NewRowClocks(const SyncTable& t, const Change& c, const json& fields) {
+// kAllColumns entry when it sets every column (`every_column`, as BindNewRow found).
+std::string NewRowClocks(const SyncTable& t, const Change& c, const json& fields, bool every_column) {
   const std::string stamp = std::to_string(static_cast<int64_t>(c.hlc));
   const bool upsert = c.op == ChangeOp::kUpsert;
   std::string clocks = "{";
   if (t.merge == MergeKind::kFields || t.merge == MergeKind::kAttendance) {
-    bool every_column = true;
-    for (std::string_view col : t.columns) every_column = every_column && fields.contains(col);
     if (every_column) {
       clocks += "\"*\":";  // kAllColumns, which sorts before every column name
       clocks += stamp;
@@ -853,13 +865,14 @@ std::string NewRowClocks(const SyncTable& t, const Change& c, const json& fields
 // kAllColumns entry when the change sets every column.
 Result<ApplyOutcome> MergeSession::Impl::InsertNew(const SyncTable& t, const Change& c,
                                                    const std::vector<std::string>& key, const json& fields) {
+  bool every_column = false;
   if (c.op == ChangeOp::kUpsert) {
-    Statement* st = nullptr;
-    MK_RETURN_IF_ERROR(BindNewRow(t, key, fields, false, &st).status());
-    Status run = st->Run();
+    MK_ASSIGN_OR_RETURN(NewRow row, BindNewRow(t, key, fields, false));
+    Status run = row.insert->Run();
     if (!run.ok()) return run.WithContext("inserting " + Describe(c) + " (a new row needs all its required fields)");
+    every_column = row.every_column;
   }
-  MK_RETURN_IF_ERROR(WriteClocksText(db_, c, NewRowClocks(t, c, fields)));
+  MK_RETURN_IF_ERROR(WriteClocksText(db_, c, NewRowClocks(t, c, fields, every_column)));
   if (t.name == "people") MK_RETURN_IF_ERROR(Reindex(db_, c.key));
   return ApplyOutcome::kApplied;
 }
@@ -869,7 +882,9 @@ Result<ApplyOutcome> MergeSession::Impl::InsertNew(const SyncTable& t, const Cha
 // with nothing written, when the row or its clocks exist; the change then takes the merge.
 Result<bool> MergeSession::Impl::InsertIfNew(const SyncTable& t, const Change& c,
                                              const std::vector<std::string>& key, const json& fields) {
-  const std::string clocks = NewRowClocks(t, c, fields);
+  // The row's INSERT is bound first: binding finds whether the change sets every column.
+  MK_ASSIGN_OR_RETURN(NewRow row, BindNewRow(t, key, fields, true));
+  const std::string clocks = NewRowClocks(t, c, fields, row.every_column);
   MK_ASSIGN_OR_RETURN(Statement* clock, Reuse(insert_clock_,
       "INSERT INTO sync_clock(tbl, key, clocks) VALUES (?1, ?2, ?3) ON CONFLICT(tbl, key) DO NOTHING"));
   clock->BindView(1, c.table).BindView(2, c.key).BindView(3, clocks);
@@ -880,9 +895,7 @@ Result<bool> MergeSession::Impl::InsertIfNew(const SyncTable& t, const Change& c
     undo->BindView(1, c.table).BindView(2, c.key);
     return undo->Run();
   };
-  Statement* st = nullptr;
-  MK_RETURN_IF_ERROR(BindNewRow(t, key, fields, true, &st).status());
-  Status run = st->Run();
+  Status run = row.insert->Run();
   if (!run.ok()) {
     MK_RETURN_IF_ERROR(take_back());
     return run.WithContext("inserting " + Describe(c) + " (a new row needs all its required fields)");
