@@ -98,9 +98,18 @@ std::vector<std::vector<KeyboardKey>> OnScreenKeyboard::Rows(KeyboardForm form) 
     // Shift and backspace frame the last row of letters.
     rows.back().insert(rows.back().begin(), KeyboardKey{KeyAction::kShift, "", 1.5f});
     rows.back().push_back(KeyboardKey{KeyAction::kBackspace, "", 1.5f});
-    rows.push_back({PageKey(page == Page::kLetters ? Page::kEuropean : Page::kLetters, 2.0f),
-                    {KeyAction::kSpace, " ", 6.0f},
-                    {KeyAction::kEnter, "", 3.0f}});
+    // On the letters page "_" and "/" frame the space bar: a trainer on a touch-only kiosk types
+    // folders (the certificates' folder) and file names as well as names. OK stays where it is
+    // on the other page.
+    if (page == Page::kLetters) {
+      rows.push_back({PageKey(Page::kEuropean, 2.0f),
+                      {KeyAction::kText, "_", 1.0f},
+                      {KeyAction::kSpace, " ", 5.0f},
+                      {KeyAction::kText, "/", 1.0f},
+                      {KeyAction::kEnter, "", 2.0f}});
+    } else {
+      rows.push_back({PageKey(Page::kLetters, 2.0f), {KeyAction::kSpace, " ", 7.0f}, {KeyAction::kEnter, "", 2.0f}});
+    }
     return rows;
   }
   // Compact: every bottom row is 7.5 units wide, so keys are the same size on every page.

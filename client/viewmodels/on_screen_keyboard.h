@@ -9,7 +9,7 @@ namespace mk::client {
 enum class KeyAction { kText, kShift, kBackspace, kSpace, kPage, kEnter };
 
 // The pages of keys.
-//   kLetters       QWERTZ with Ä Ö Ü ß (on a wide keyboard also digits, @ and - ' .)
+//   kLetters       QWERTZ with Ä Ö Ü ß (on a wide keyboard also digits, @ and - ' . _ /)
 //   kSymbols       digits and punctuation (compact keyboards only)
 //   kEuropean      other European letters (a wide keyboard has all of them on this page)
 //   kEuropeanMore  the rest of them on a compact keyboard

@@ -173,6 +173,44 @@ TEST_CASE("The compact keyboard has at most 7 keys a row and every letter of the
   CHECK(second == "uiopü");
 }
 
+TEST_CASE("The wide keyboard types folders: _ and / beside the space bar of the letters page", "[ui][viewmodel]") {
+  OnScreenKeyboard k;
+  for (const KeyboardPage page : {KeyboardPage::kLetters, KeyboardPage::kEuropean}) {
+    k.Press({KeyAction::kPage, "", 1, page});
+    const auto rows = k.Rows(KeyboardForm::kWide);
+    // OK in the same place on both pages: the bottom row is 11 units, OK the last 2.
+    float units = 0;
+    float space_end = 0;
+    for (const auto& key : rows.back()) {
+      units += key.width;
+      if (key.action == KeyAction::kSpace) space_end = units;
+    }
+    CHECK(units == 11.0f);
+    CHECK(rows.back().back().action == KeyAction::kEnter);
+    CHECK(rows.back().back().width == 2.0f);
+    std::string texts;
+    for (const auto& key : rows.back()) texts += key.action == KeyAction::kText ? key.text : "";
+    if (page == KeyboardPage::kLetters) {
+      CHECK(texts == "_/");
+      CHECK(space_end == 8.0f);
+    } else {
+      CHECK(texts.empty());
+      CHECK(space_end == 9.0f);
+    }
+  }
+  // Shift does not change them.
+  k.Press({KeyAction::kPage, "", 1, KeyboardPage::kLetters});
+  k.SetShift(true);
+  for (const auto& key : k.Rows(KeyboardForm::kWide).back()) {
+    if (key.action != KeyAction::kText) continue;
+    CHECK((key.text == "_" || key.text == "/"));
+  }
+  // The phone's keyboard has both on its page of digits and punctuation.
+  const auto compact = Characters(KeyboardForm::kCompact, {KeyboardPage::kSymbols});
+  CHECK(compact.count("_") == 2);
+  CHECK(compact.count("/") == 2);
+}
+
 TEST_CASE("A page the form does not have shows as its nearest one", "[ui][viewmodel]") {
   OnScreenKeyboard k;
   k.Press({KeyAction::kPage, "", 1, KeyboardPage::kSymbols});
