@@ -55,6 +55,10 @@ int RunSyncCommand(const std::string& data_dir, const cli::Args& args, std::ostr
   if (report->files_uploaded > 0 || report->files_downloaded > 0) {
     out << " Files: " << report->files_uploaded << " sent, " << report->files_downloaded << " received.";
   }
+  if (report->files_pruned > 0) {
+    out << " " << Plural(report->files_pruned, "file", "files") << " of removed course materials deleted here ("
+        << report->bytes_pruned << " bytes).";
+  }
   if (report->files_waiting > 0) {
     out << " " << Plural(report->files_waiting, "file is", "files are")
         << " not complete on the server yet and will come with a later sync.";

@@ -481,6 +481,12 @@ Status SyncEngine::SyncFiles(Run& run) {
     run.report.files_yielded = true;  // records came in: they go first, the files resume next time
     return Status::Ok();
   }
+  // The files of materials deleted here or elsewhere go once the pass is through (a failure to
+  // delete leaves them for the next pass; it is not a failure of the sync).
+  if (auto pruned = PruneUnusedFiles(store_.db(), blobs); pruned.ok()) {
+    run.report.files_pruned = pruned->files;
+    run.report.bytes_pruned = pruned->bytes;
+  }
   if (!files->failed.empty()) {
     const FileProblem& first = files->failed.front();
     return Status(ErrorCode::kUnavailable,

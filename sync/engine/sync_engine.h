@@ -59,6 +59,8 @@ struct SyncReport {
   int files_downloaded = 0;
   int files_waiting = 0;          // files that wait for something else (another device's upload)
   bool files_yielded = false;     // the file transfer stopped between chunks for new records
+  int files_pruned = 0;           // files of materials no longer there, deleted from this device
+  int64_t bytes_pruned = 0;
   int64_t pull_cursor = 0;
   int64_t clock_skew_ms = 0;
 };

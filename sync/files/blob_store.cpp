@@ -348,13 +348,16 @@ Result<BlobInfo> BlobStore::AddFile(const std::string& path) {
   crypto_hash_sha256_final(&state, digest);
   BlobInfo info{Hex(digest, sizeof digest), size};
 
+  // Marked before it is in place: Prune passes over a marked blob, so a file being added is
+  // never deleted before its material's row names it. A marker whose blob never arrives (the
+  // move failed) names nothing to upload and is harmless.
+  MK_RETURN_IF_ERROR(MarkOutgoing(info.sha256));
   MK_ASSIGN_OR_RETURN(bool have, Has(info.sha256));
   if (!have) {
     if (::fsync(out.get()) != 0) return ErrnoStatus(errno, "cannot flush", tmp);
     MK_RETURN_IF_ERROR(MoveIntoPlace(tmp, info.sha256));
     remove_tmp.keep = true;
   }
-  MK_RETURN_IF_ERROR(MarkOutgoing(info.sha256));
   return info;
 }
 
@@ -544,6 +547,86 @@ Status BlobStore::DiscardPartial(const std::string& sha256) {
   if (!fd.valid()) return Status::Ok();
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoStatus(errno, "cannot delete", path);
   return FsyncDir(dir_ + "/partial");
+}
+
+namespace {
+
+// The names in the directory `path`; an empty list when there is none (or a file of that name).
+Result<std::vector<std::string>> DirectoryNames(const std::string& path) {
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), ::closedir);
+  if (!dir) {
+    if (errno == ENOENT || errno == ENOTDIR) return std::vector<std::string>();
+    return ErrnoStatus(errno, "cannot list", path);
+  }
+  std::vector<std::string> out;
+  errno = 0;
+  while (const dirent* entry = ::readdir(dir.get())) {
+    std::string name = entry->d_name;
+    if (name != "." && name != "..") out.push_back(std::move(name));
+  }
+  if (errno != 0) return ErrnoStatus(errno, "cannot list", path);
+  return out;
+}
+
+// Deletes the regular file at `path` and counts it; a file gone meanwhile is not an error.
+Status DeleteCounted(const std::string& path, BlobStore::PruneReport* report) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return Status::Ok();
+    return ErrnoStatus(errno, "cannot inspect", path);
+  }
+  if (!S_ISREG(st.st_mode)) return Status::Ok();
+  if (::unlink(path.c_str()) != 0) {
+    if (errno == ENOENT) return Status::Ok();
+    return ErrnoStatus(errno, "cannot delete", path);
+  }
+  ++report->files;
+  report->bytes += static_cast<int64_t>(st.st_size);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<BlobStore::PruneReport> BlobStore::Prune(const std::function<bool(const std::string& sha256)>& keep) {
+  // First the whole listing, then the questions (see the header).
+  std::vector<std::string> complete;  // paths
+  std::vector<std::string> complete_sha;
+  MK_ASSIGN_OR_RETURN(std::vector<std::string> prefixes, DirectoryNames(dir_ + "/sha256"));
+  for (const std::string& prefix : prefixes) {
+    const std::string sub = dir_ + "/sha256/" + prefix;
+    MK_ASSIGN_OR_RETURN(std::vector<std::string> names, DirectoryNames(sub));
+    for (std::string& name : names) {
+      if (!IsValidSha256(name) || name.compare(0, 2, prefix) != 0) continue;
+      complete.push_back(sub + "/" + name);
+      complete_sha.push_back(std::move(name));
+    }
+  }
+  constexpr std::string_view kPart = ".part";
+  std::vector<std::string> partial_sha;
+  MK_ASSIGN_OR_RETURN(std::vector<std::string> partials, DirectoryNames(dir_ + "/partial"));
+  for (const std::string& name : partials) {
+    if (name.size() <= kPart.size() || name.compare(name.size() - kPart.size(), kPart.size(), kPart) != 0) continue;
+    std::string sha256 = name.substr(0, name.size() - kPart.size());
+    if (IsValidSha256(sha256)) partial_sha.push_back(std::move(sha256));
+  }
+  MK_ASSIGN_OR_RETURN(std::vector<std::string> outgoing, Outgoing());  // sorted
+  auto take = [&](const std::string& sha256) {
+    return !std::binary_search(outgoing.begin(), outgoing.end(), sha256) && !keep(sha256);
+  };
+  PruneReport report;
+  for (size_t i = 0; i < complete.size(); ++i) {
+    if (take(complete_sha[i])) MK_RETURN_IF_ERROR(DeleteCounted(complete[i], &report));
+  }
+  for (const std::string& sha256 : partial_sha) {
+    if (!take(sha256)) continue;
+    // Under the partial file's lock, as every writer and Complete take it.
+    struct stat st {};
+    if (::lstat(PartialPath(sha256).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    MK_RETURN_IF_ERROR(DiscardPartial(sha256));
+    ++report.files;
+    report.bytes += static_cast<int64_t>(st.st_size);
+  }
+  return report;
 }
 
 Result<std::string> BlobStore::Read(const std::string& sha256, int64_t offset, int64_t length) const {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -140,6 +141,22 @@ class BlobStore {
   Result<std::vector<std::string>> Outgoing() const;
   Status MarkOutgoing(const std::string& sha256);
   Status ClearOutgoing(const std::string& sha256);
+
+  // What Prune deleted.
+  struct PruneReport {
+    int files = 0;        // complete blobs and partial files
+    int64_t bytes = 0;
+  };
+  // Deletes every complete blob and partial file whose SHA-256 `keep` refuses, except those
+  // marked outgoing: AddFile marks a blob before it moves it into place, so a file being added
+  // is never taken. `keep` is asked only after the whole store has been listed, so a caller
+  // that reads what to keep at its first question also keeps every file that arrives for it
+  // meanwhile (a file that arrives after the listing is not looked at). Anything under the
+  // store whose name is not a SHA-256 is left alone. A
+  // writer appending to a partial file that is deleted meanwhile finds it replaced (see
+  // PartialWriter::Append) and starts again. Deletions are not synced to disk one by one: one
+  // lost in a power cut is made again by the next Prune.
+  Result<PruneReport> Prune(const std::function<bool(const std::string& sha256)>& keep);
 
   // Paths, for tests and diagnostics. REQUIRES: IsValidSha256(sha256).
   std::string BlobPath(const std::string& sha256) const;

@@ -442,6 +442,27 @@ Result<std::vector<PendingFile>> Materials(store::Database& db) {
 
 }  // namespace
 
+Result<BlobStore::PruneReport> PruneUnusedFiles(store::Database& db, BlobStore& blobs) {
+  // The materials are read at Prune's first question, after it listed the store: a file that
+  // arrived for a material written meanwhile is kept.
+  std::optional<std::set<std::string>> named;
+  Status read;
+  auto pruned = blobs.Prune([&](const std::string& sha256) {
+    if (!named) {
+      named.emplace();
+      auto all = Materials(db);
+      if (all.ok()) {
+        for (PendingFile& f : *all) named->insert(std::move(f.sha256));
+      } else {
+        read = all.status();
+      }
+    }
+    return !read.ok() || named->count(sha256) > 0;  // nothing is deleted when the materials could not be read
+  });
+  MK_RETURN_IF_ERROR(read);
+  return pruned;
+}
+
 Result<std::vector<PendingFile>> PendingDownloads(store::Database& db, const BlobStore& blobs) {
   MK_ASSIGN_OR_RETURN(std::vector<PendingFile> all, Materials(db));
   std::vector<PendingFile> out;

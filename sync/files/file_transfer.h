@@ -163,4 +163,9 @@ Result<FileSyncReport> SyncFiles(HttpClient& client, BlobStore& blobs, store::Da
                                  const ProgressFn& progress = {}, const std::atomic<bool>* cancel = nullptr,
                                  const TransferOptions& options = {});
 
+// Deletes the files of `blobs` that no material row of `db` names any more (the files of
+// materials deleted here or on another device, and partial downloads of them), except files
+// added on this device and not yet uploaded (BlobStore::Prune).
+Result<BlobStore::PruneReport> PruneUnusedFiles(store::Database& db, BlobStore& blobs);
+
 }  // namespace mk::sync

@@ -1,4 +1,4 @@
-// Commands of mintkiosk-server: serve, centre, enroll, device, import, demo, erasure and bundles.
+// Commands of mintkiosk-server: serve, centre, enroll, device, import, demo, erasure, bundles and files.
 #include "server_cli.h"
 
 #include <fcntl.h>
@@ -10,6 +10,7 @@
 #include <map>
 
 #include "api_server.h"
+#include "file_prune.h"
 #include "platform/paths.h"
 #include "secret.h"
 #include "shutdown_signal.h"
@@ -45,6 +46,7 @@ Commands:
                                   sync, on every device of the centre (GDPR)
   import-bundle FILE              apply a bundle a device wrote ('mintkiosk export-bundle')
   export-bundle --device ID FILE  write the centre's data for a device without a connection
+  prune-files                     delete the files of course materials removed since
 
 Options:
   --data DIR    the server's data directory (holds server.db)
@@ -119,6 +121,13 @@ Importing the same bundle again changes nothing. Answer the device with 'export-
 Writes a bundle for one device: every change of its centre that did not come from the device,
 and how far the server has applied the device's own changes. Import it on the device
 ('mintkiosk import-bundle'). The file is replaced atomically and only that device can use it.
+)"},
+    {"prune-files", R"(Usage: mintkiosk-server --data DIR prune-files
+
+Deletes the server's copies of course-material files (DIR/files/CENTRE/) that no material of
+their centre names any more: a material removed on a device and synced. Devices delete their
+own copies at their next sync. Safe while the server serves: a file that arrives during the
+run is kept. Prints how many files and bytes were deleted.
 )"},
 };
 
@@ -278,6 +287,20 @@ int CmdDemo(const Context& ctx, const cli::Args& args) {
   ctx.err << "mintkiosk-server: demo centre " << summary->centre_id
           << (summary->already_present ? " (already present)" : " seeded") << "\n";
   return IssueCode(ctx, **storage, summary->centre_id, int64_t{24} * 3600 * 1000);
+}
+
+int CmdPruneFiles(const Context& ctx, const cli::Args& args) {
+  if (args.words.size() != 1) return Usage(ctx.err, "'prune-files' takes no words", "prune-files");
+  // Opening the storage first migrates a database that an older server left.
+  auto storage = OpenStorage(ctx);
+  if (!storage.ok()) return Fail(ctx.err, storage.status());
+  storage->reset();
+  auto pruned = PruneMaterialFiles(ctx.data_dir);
+  if (!pruned.ok()) return Fail(ctx.err, pruned.status());
+  ctx.out << "Deleted " << pruned->files << (pruned->files == 1 ? " file" : " files") << " of removed course materials ("
+          << pruned->bytes << " bytes) in " << pruned->centres << (pruned->centres == 1 ? " centre" : " centres")
+          << "\n";
+  return 0;
 }
 
 int CmdErasePerson(const Context& ctx, const cli::Args& args) {
@@ -484,6 +507,7 @@ const std::map<std::string, Command>& Commands() {
       {"erase-person", {CmdErasePerson, {"centre"}}},
       {"import-bundle", {CmdImportBundle, {}}},
       {"export-bundle", {CmdExportBundle, {"device"}}},
+      {"prune-files", {CmdPruneFiles, {}}},
   };
   return kCommands;
 }

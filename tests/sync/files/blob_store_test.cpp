@@ -1,6 +1,7 @@
 // Tests of the BlobStore on real files: hashing, dedupe, ordered appends, verified completion.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -81,6 +82,67 @@ TEST_CASE("AddFile hashes while copying, dedupes by content and marks the blob o
 
   CHECK(blobs.AddFile(dir.File("missing.bin")).status().code() == ErrorCode::kNotFound);
   CHECK(blobs.AddFile(dir.path()).status().code() == ErrorCode::kInvalidArgument);
+}
+
+TEST_CASE("Prune deletes the complete and partial files it is not told to keep but never an outgoing one",
+          "[files]") {
+  test::TempDir dir;
+  BlobStore blobs = OpenStore(dir);
+  auto complete = [&](const std::string& bytes) {
+    const std::string sha = sync::Sha256Hex(bytes);
+    AppendAll(blobs, sha, bytes, 64 * 1024);
+    REQUIRE(blobs.Complete(sha, static_cast<int64_t>(bytes.size())).ok());
+    return sha;
+  };
+  const std::string kept_bytes = TestBytes(70000, 11);
+  const std::string dropped_bytes = TestBytes(90000, 12);
+  const std::string kept = complete(kept_bytes);
+  const std::string dropped = complete(dropped_bytes);
+  // A download of a material that went meanwhile: 5 000 of its bytes arrived.
+  const std::string partial_bytes = TestBytes(20000, 13);
+  const std::string partial = sync::Sha256Hex(partial_bytes);
+  REQUIRE(blobs.AppendChunk(partial, 0, std::string_view(partial_bytes).substr(0, 5000)).ok());
+  // Added on this device ("Übung Ærøskøbing.pdf"), its row not written yet: outgoing.
+  const std::string added_bytes = TestBytes(30000, 14);
+  test::WriteFile(dir.File("Übung Ærøskøbing.pdf"), added_bytes);
+  auto added = blobs.AddFile(dir.File("Übung Ærøskøbing.pdf"));
+  REQUIRE(added.ok());
+  // Something in the store that is not a blob of it.
+  test::WriteFile(dir.File("files/sha256/notes.txt"), "not a blob");
+
+  std::vector<std::string> asked;
+  auto pruned = blobs.Prune([&](const std::string& sha) {
+    asked.push_back(sha);
+    return sha == kept;
+  });
+  INFO(pruned.status().message());
+  REQUIRE(pruned.ok());
+  CHECK(pruned->files == 2);
+  CHECK(pruned->bytes == static_cast<int64_t>(dropped_bytes.size() + 5000));
+  CHECK(blobs.Has(kept).value());
+  CHECK(test::ReadFile(blobs.BlobPath(kept)) == kept_bytes);
+  CHECK_FALSE(blobs.Has(dropped).value());
+  CHECK(blobs.PartialSize(partial).value() == 0);
+  CHECK(blobs.Has(added->sha256).value());  // never asked about: it is outgoing
+  CHECK(std::find(asked.begin(), asked.end(), added->sha256) == asked.end());
+  CHECK(test::ReadFile(dir.File("files/sha256/notes.txt")) == "not a blob");
+
+  // Once uploaded (the marker cleared) it goes like any other unnamed file; nothing is left to
+  // delete after that.
+  REQUIRE(blobs.ClearOutgoing(added->sha256).ok());
+  auto again = blobs.Prune([&](const std::string& sha) { return sha == kept; });
+  REQUIRE(again.ok());
+  CHECK(again->files == 1);
+  CHECK(again->bytes == static_cast<int64_t>(added_bytes.size()));
+  CHECK_FALSE(blobs.Has(added->sha256).value());
+  auto nothing = blobs.Prune([&](const std::string& sha) { return sha == kept; });
+  REQUIRE(nothing.ok());
+  CHECK(nothing->files == 0);
+  CHECK(blobs.Has(kept).value());
+  // The dropped file can come again: a download starts from the beginning.
+  REQUIRE(blobs.AppendChunk(dropped, 0, dropped_bytes).ok());
+  REQUIRE(blobs.Complete(dropped, static_cast<int64_t>(dropped_bytes.size())).ok());
+  CHECK(blobs.Read(dropped, 0, 1 << 20).value() == dropped_bytes);
 }
 
 TEST_CASE("a partial file is never reported as available", "[files]") {
