@@ -3,23 +3,16 @@
 
 #include <sys/stat.h>
 
-#include <algorithm>
 #include <optional>
 #include <set>
 #include <vector>
 
+#include "file_routes.h"
 #include "sync/files/blob_store.h"
 #include "sync/store/database.h"
 
 namespace mk::server {
 namespace {
-
-// Directory names FileRoutes makes of centre ids: letters, digits, '-' and '_' only.
-bool IsDirectoryName(const std::string& id) {
-  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
-  });
-}
 
 Result<std::set<std::string>> NamedFiles(store::Database& db, const std::string& centre_id) {
   MK_ASSIGN_OR_RETURN(store::Statement st, db.Prepare("SELECT DISTINCT sha256 FROM materials WHERE centre_id = ?1"));
@@ -51,7 +44,7 @@ Result<PruneFilesReport> PruneMaterialFiles(const std::string& data_dir) {
   for (const std::string& centre_id : centres) {
     const std::string dir = data_dir + "/files/" + centre_id;
     struct stat st {};
-    if (!IsDirectoryName(centre_id) || ::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    if (!IsSafeCentreId(centre_id) || ::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
     MK_ASSIGN_OR_RETURN(sync::BlobStore blobs, sync::BlobStore::Open(dir));
     std::optional<std::set<std::string>> named;
     Status read;

@@ -28,13 +28,6 @@ std::optional<int64_t> ParseCount(std::string_view text) {
   return value;
 }
 
-// Centre ids become directory names: only ids made of letters, digits, '-' and '_'.
-bool IsSafeCentreId(const std::string& id) {
-  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
-  });
-}
-
 bool IsOctetStream(const std::string& value) {
   std::string lower;
   for (char ch : value) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
@@ -68,6 +61,12 @@ nlohmann::json FileJson(const std::string& sha256, int64_t size, int64_t receive
 }
 
 }  // namespace
+
+bool IsSafeCentreId(const std::string& id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
+  });
+}
 
 // --- materials
 

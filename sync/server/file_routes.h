@@ -24,6 +24,10 @@ class ContentReader;
 
 namespace mk::server {
 
+// Centre ids become directory names under DIR/files: only ids of 1 to 64 letters, digits, '-'
+// and '_' do.
+bool IsSafeCentreId(const std::string& id);
+
 // Which files a centre may hold: a file is accepted and served only when a material of the
 // centre names its SHA-256 (records go before files), and its size is the material's.
 // Thread-safe.
