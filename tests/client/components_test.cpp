@@ -201,7 +201,8 @@ TEST_CASE("The wide keyboard types folders: _ and / beside the space bar of the 
   // Shift does not change them.
   k.Press({KeyAction::kPage, "", 1, KeyboardPage::kLetters});
   k.SetShift(true);
-  for (const auto& key : k.Rows(KeyboardForm::kWide).back()) {
+  const auto shifted = k.Rows(KeyboardForm::kWide);
+  for (const auto& key : shifted.back()) {
     if (key.action != KeyAction::kText) continue;
     CHECK((key.text == "_" || key.text == "/"));
   }
